@@ -1,0 +1,377 @@
+/* healthplan: the command line. It parses arguments and calls the library; nothing more. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "healthplan.h"
+#include "output.h"
+
+#define EXIT_BAD_INPUT 1
+#define EXIT_USAGE 2
+
+static const char *USAGE =
+    "usage: healthplan COMMAND [OPTIONS] [FILE...]\n"
+    "\n"
+    "Commands:\n"
+    "  datasets                 list the built-in datasets, their plans and counts\n"
+    "  validate FILE...         check dataset JSON and CSV files (exit 1 on an error)\n"
+    "  targets                  list targets\n"
+    "  parse-target PHRASE      read a target as a plan prints it (\"≤18\", \"比2015年降低30%\")\n"
+    "\n"
+    "Options:\n"
+    "  --format table|csv|json  output format (default table)\n"
+    "  --plan ID                only this plan (targets)\n"
+    "  --region CODE            only this region (targets)\n"
+    "  --with-builtin           add the built-in datasets to the FILEs\n"
+    "  --strict                 warnings are errors (validate)\n"
+    "  --version                print the version\n"
+    "  -h, --help               this text\n"
+    "\n"
+    "With no FILE, commands use the built-in datasets. FILEs may be dataset JSON,\n"
+    "observations CSV or targets CSV, loaded together (references resolve across them).\n"
+    "Exit status: 0 success, 1 bad input (message on stderr), 2 usage error.\n";
+
+typedef struct args {
+    const char *command;
+    out_format format;
+    const char *plan, *region;
+    int with_builtin, strict;
+    const char **files;
+    size_t nfiles;
+} args;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "healthplan: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'healthplan --help'.\n");
+    return EXIT_USAGE;
+}
+
+static void print_error(void)
+{
+    const hp_error *e = hp_error_last();
+    if (e->file[0] && e->line)
+        fprintf(stderr, "%s:%d:%d: error: %s\n", e->file, e->line, e->column, e->message);
+    else if (e->file[0])
+        fprintf(stderr, "%s: error: %s\n", e->file, e->message);
+    else
+        fprintf(stderr, "healthplan: error: %s\n", e->message);
+}
+
+static void print_warning(void *ctx, const hp_error *w)
+{
+    (void)ctx;
+    if (w->file[0] && w->line)
+        fprintf(stderr, "%s:%d:%d: warning: %s\n", w->file, w->line, w->column, w->message);
+    else
+        fprintf(stderr, "%s: warning: %s\n", w->file[0] ? w->file : "healthplan", w->message);
+}
+
+/* Load the FILEs (and the built-in datasets when asked, or when there are no FILEs). */
+static int load(const args *a, hp_dataset **out, int warn)
+{
+    hp_dataset *ds = NULL;
+    if (hp_dataset_new(&ds) != HP_OK) {
+        print_error();
+        return EXIT_BAD_INPUT;
+    }
+    if ((a->with_builtin || a->nfiles == 0) && hp_dataset_add_builtin(ds) != HP_OK) {
+        print_error();
+        hp_dataset_free(ds);
+        return EXIT_BAD_INPUT;
+    }
+    if (a->nfiles) {
+        hp_load_options opts = HP_LOAD_OPTIONS_INIT;
+        opts.strict = a->strict;
+        if (warn)
+            opts.warn = print_warning;
+        if (hp_dataset_load_files(ds, a->files, a->nfiles, &opts) != HP_OK) {
+            print_error();
+            hp_dataset_free(ds);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    *out = ds;
+    return 0;
+}
+
+static int cmd_validate(const args *a)
+{
+    if (!a->nfiles)
+        return usage_error("%s", "validate needs at least one FILE");
+    hp_dataset *ds;
+    int rc = load(a, &ds, 1);
+    if (rc)
+        return rc;
+    printf("%zu file%s valid: %zu regions, %zu indicators, %zu plans, %zu targets, %zu observations\n",
+           a->nfiles, a->nfiles == 1 ? "" : "s", hp_dataset_region_count(ds),
+           hp_dataset_indicator_count(ds), hp_dataset_plan_count(ds),
+           hp_dataset_target_count(ds), hp_dataset_observation_count(ds));
+    hp_dataset_free(ds);
+    return 0;
+}
+
+static int cmd_datasets(const args *a)
+{
+    hp_dataset *ds;
+    int rc = load(a, &ds, 0);
+    if (rc)
+        return rc;
+    if (a->format == FMT_TABLE) {
+        printf("Built-in dataset files (compiled into the library):\n");
+        for (size_t i = 0; i < hp_builtin_count(); i++) {
+            size_t len;
+            const char *name = hp_builtin_file(i, NULL, &len);
+            printf("  %-22s %8zu bytes\n", name, len);
+        }
+        printf("\n%zu regions, %zu indicators, %zu plans, %zu targets, %zu observations\n\n",
+               hp_dataset_region_count(ds), hp_dataset_indicator_count(ds),
+               hp_dataset_plan_count(ds), hp_dataset_target_count(ds),
+               hp_dataset_observation_count(ds));
+    }
+    static const char *const head[] = {"plan", "region", "start", "end", "baseline_year",
+                                       "targets", "title"};
+    static const char *const numeric[] = {"start", "end", "baseline_year", "targets", NULL};
+    out_table t;
+    table_init(&t, 7, head);
+    for (size_t i = 0; i < hp_dataset_plan_count(ds); i++) {
+        const hp_plan *p = hp_dataset_plan_at(ds, i);
+        char start[16] = "", end[16] = "", base[16] = "", n[32];
+        if (hp_plan_start(p))
+            snprintf(start, sizeof start, "%d", hp_plan_start(p));
+        if (hp_plan_end(p))
+            snprintf(end, sizeof end, "%d", hp_plan_end(p));
+        if (hp_plan_baseline_year(p))
+            snprintf(base, sizeof base, "%d", hp_plan_baseline_year(p));
+        snprintf(n, sizeof n, "%zu", hp_plan_target_count(p));
+        const char *row[] = {hp_plan_id(p), hp_region_code(hp_plan_region(p)), start, end, base,
+                             n, hp_plan_title(p)};
+        table_add(&t, row);
+    }
+    table_print(&t, a->format, stdout, numeric);
+    table_free(&t);
+    hp_dataset_free(ds);
+    return 0;
+}
+
+static int cmd_targets(const args *a)
+{
+    hp_dataset *ds;
+    int rc = load(a, &ds, 0);
+    if (rc)
+        return rc;
+    const hp_plan *plan = NULL;
+    const hp_region *region = NULL;
+    if (a->plan && hp_dataset_find_plan(ds, a->plan, &plan) != HP_OK) {
+        print_error();
+        hp_dataset_free(ds);
+        return EXIT_BAD_INPUT;
+    }
+    if (a->region && hp_dataset_find_region(ds, a->region, &region) != HP_OK) {
+        print_error();
+        hp_dataset_free(ds);
+        return EXIT_BAD_INPUT;
+    }
+    if (a->format == FMT_JSON) {
+        /* the same fields as the dataset format */
+        int first = 1;
+        fputs("[", stdout);
+        for (size_t i = 0; i < hp_dataset_target_count(ds); i++) {
+            const hp_target *t = hp_dataset_target_at(ds, i);
+            if ((plan && hp_target_plan(t) != plan) || (region && hp_target_region(t) != region))
+                continue;
+            fputs(first ? "\n {" : ",\n {", stdout);
+            first = 0;
+            fputs("\"id\": ", stdout);
+            json_string(stdout, hp_target_id(t));
+            fputs(", \"plan\": ", stdout);
+            json_string(stdout, hp_plan_id(hp_target_plan(t)));
+            fputs(", \"region\": ", stdout);
+            json_string(stdout, hp_region_code(hp_target_region(t)));
+            fputs(", \"indicator\": ", stdout);
+            json_string(stdout, hp_indicator_id(hp_target_indicator(t)));
+            printf(", \"year\": %d, \"rule\": ", hp_target_year(t));
+            char *rule = NULL;
+            if (hp_rule_to_json(hp_target_rule(t), &rule) == HP_OK)
+                fputs(rule, stdout);
+            else
+                fputs("null", stdout);
+            hp_free(rule);
+            fputs(", \"nature\": ", stdout);
+            json_string(stdout, hp_nature_name(hp_target_nature(t)));
+            fputs(", \"as_printed\": ", stdout);
+            json_string(stdout, hp_target_as_printed(t));
+            fputs(", \"source\": ", stdout);
+            json_string(stdout, hp_target_source(t));
+            fputs(", \"departments\": ", stdout);
+            if (*hp_target_lead(t) || hp_target_partner_count(t)) {
+                fputs("{\"lead\": ", stdout);
+                json_string(stdout, hp_target_lead(t));
+                fputs(", \"partners\": [", stdout);
+                for (size_t k = 0; k < hp_target_partner_count(t); k++) {
+                    if (k)
+                        fputs(", ", stdout);
+                    json_string(stdout, hp_target_partner(t, k));
+                }
+                fputs("]}", stdout);
+            } else {
+                fputs("null", stdout);
+            }
+            fputs("}", stdout);
+        }
+        fputs(first ? "]\n" : "\n]\n", stdout);
+        hp_dataset_free(ds);
+        return 0;
+    }
+    /* the table leaves the long source out; CSV carries every field */
+    static const char *const head[] = {"plan", "id", "region", "indicator", "year", "rule",
+                                       "nature", "as_printed", "source"};
+    size_t ncols = a->format == FMT_TABLE ? 8 : 9;
+    out_table t;
+    table_init(&t, ncols, head);
+    for (size_t i = 0; i < hp_dataset_target_count(ds); i++) {
+        const hp_target *tg = hp_dataset_target_at(ds, i);
+        if ((plan && hp_target_plan(tg) != plan) || (region && hp_target_region(tg) != region))
+            continue;
+        char year[16], *rule = NULL;
+        snprintf(year, sizeof year, "%d", hp_target_year(tg));
+        if (a->format == FMT_TABLE)
+            hp_rule_describe(hp_target_rule(tg), &rule);
+        else
+            hp_rule_to_json(hp_target_rule(tg), &rule);
+        const char *row[] = {hp_plan_id(hp_target_plan(tg)), hp_target_id(tg),
+                             hp_region_code(hp_target_region(tg)),
+                             hp_indicator_id(hp_target_indicator(tg)), year, rule ? rule : "",
+                             hp_nature_name(hp_target_nature(tg)), hp_target_as_printed(tg),
+                             hp_target_source(tg)};
+        table_add(&t, row);
+        hp_free(rule);
+    }
+    table_print(&t, a->format, stdout, NULL);
+    table_free(&t);
+    hp_dataset_free(ds);
+    return 0;
+}
+
+static int cmd_parse_target(const args *a)
+{
+    if (a->nfiles != 1)
+        return usage_error("%s", "parse-target needs exactly one PHRASE (quote it)");
+    hp_rule rule;
+    if (hp_rule_parse(a->files[0], &rule) != HP_OK) {
+        const hp_error *e = hp_error_last();
+        fprintf(stderr, "<phrase>:1:%d: error: %s\n", e->column, e->message);
+        fprintf(stderr, "  %s\n  %*s^\n", a->files[0], e->column > 1 ? e->column - 1 : 0, "");
+        return EXIT_BAD_INPUT;
+    }
+    char *text = NULL;
+    int rc = a->format == FMT_TABLE ? hp_rule_describe(&rule, &text) : hp_rule_to_json(&rule, &text);
+    if (rc == HP_OK) {
+        if (a->format == FMT_TABLE) {
+            char *json = NULL;
+            hp_rule_to_json(&rule, &json);
+            printf("%s\n%s\n", text, json ? json : "");
+            hp_free(json);
+        } else {
+            printf("%s\n", text);
+        }
+    }
+    hp_free(text);
+    hp_rule_dispose(&rule);
+    if (rc != HP_OK) {
+        print_error();
+        return EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    args a;
+    memset(&a, 0, sizeof a);
+    a.files = calloc((size_t)argc, sizeof *a.files);
+    if (!a.files)
+        return EXIT_BAD_INPUT;
+    int rc;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *val = NULL;
+        char name[64] = "";
+        if (!strncmp(arg, "--", 2) && strlen(arg) > 2) {
+            const char *eq = strchr(arg, '=');
+            size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+            if (n >= sizeof name)
+                n = sizeof name - 1;
+            memcpy(name, arg, n);
+            name[n] = '\0';
+            val = eq ? eq + 1 : NULL;
+            int takes = !strcmp(name, "--format") || !strcmp(name, "--plan") ||
+                        !strcmp(name, "--region");
+            if (takes && !val) {
+                if (i + 1 >= argc) {
+                    rc = usage_error("option %s needs a value", name);
+                    goto done;
+                }
+                val = argv[++i];
+            }
+            if (!strcmp(name, "--format")) {
+                if (!strcmp(val, "table"))
+                    a.format = FMT_TABLE;
+                else if (!strcmp(val, "csv"))
+                    a.format = FMT_CSV;
+                else if (!strcmp(val, "json"))
+                    a.format = FMT_JSON;
+                else {
+                    rc = usage_error("--format takes table, csv or json, not \"%s\"", val);
+                    goto done;
+                }
+            } else if (!strcmp(name, "--plan")) {
+                a.plan = val;
+            } else if (!strcmp(name, "--region")) {
+                a.region = val;
+            } else if (!strcmp(name, "--with-builtin")) {
+                a.with_builtin = 1;
+            } else if (!strcmp(name, "--strict")) {
+                a.strict = 1;
+            } else if (!strcmp(name, "--help")) {
+                fputs(USAGE, stdout);
+                rc = 0;
+                goto done;
+            } else if (!strcmp(name, "--version")) {
+                printf("healthplan %s\n", hp_version());
+                rc = 0;
+                goto done;
+            } else {
+                rc = usage_error("unknown option %s", name);
+                goto done;
+            }
+        } else if (!strcmp(arg, "-h")) {
+            fputs(USAGE, stdout);
+            rc = 0;
+            goto done;
+        } else if (!a.command) {
+            a.command = arg;
+        } else {
+            a.files[a.nfiles++] = arg;
+        }
+    }
+    if (!a.command) {
+        fputs(USAGE, stderr);
+        rc = EXIT_USAGE;
+    } else if (!strcmp(a.command, "validate")) {
+        rc = cmd_validate(&a);
+    } else if (!strcmp(a.command, "datasets")) {
+        rc = cmd_datasets(&a);
+    } else if (!strcmp(a.command, "targets")) {
+        rc = cmd_targets(&a);
+    } else if (!strcmp(a.command, "parse-target")) {
+        rc = cmd_parse_target(&a);
+    } else {
+        rc = usage_error("unknown command \"%s\"", a.command);
+    }
+done:
+    free(a.files);
+    return rc;
+}

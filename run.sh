@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# One entry point for people and CI: installs what is missing (Debian packages), builds, and
+# runs the demo or the tests.
+#   bash run.sh demo     evaluate the built-in Yiyang and Hengyang plans and print the results
+#   bash run.sh test     build with warnings as errors and run every test
+#   bash run.sh deps     only install the Debian packages
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(build-essential cmake pkg-config libcjson-dev libutf8proc-dev libcriterion-dev)
+BUILD=${HP_BUILD_DIR:-build}
+
+deps() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+build() {
+    cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    cmake --build "$BUILD" -j "$(nproc)" >/dev/null
+}
+
+case "${1:-}" in
+deps)
+    deps
+    ;;
+demo)
+    deps
+    build
+    hp="$BUILD/healthplan"
+    echo "== Built-in datasets"
+    "$hp" datasets
+    for plan in yiyang-13fyp yiyang-14fyp hengyang-2030; do
+        echo
+        echo "== Targets of $plan"
+        "$hp" targets --plan "$plan"
+    done
+    ;;
+test)
+    deps
+    build -DHP_WERROR=ON
+    ctest --test-dir "$BUILD" --output-on-failure -j "$(nproc)"
+    ;;
+*)
+    echo "usage: bash run.sh demo|test|deps" >&2
+    exit 2
+    ;;
+esac
