@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential cmake pkg-config libcjson-dev libutf8proc-dev libcriterion-dev)
+PACKAGES=(build-essential cmake pkg-config libcjson-dev libutf8proc-dev libcriterion-dev locales)
 BUILD=${HP_BUILD_DIR:-build}
 
 deps() {
@@ -21,6 +21,14 @@ deps() {
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# The tests check that numbers ignore a German LC_NUMERIC ("7,82"): make that locale exist.
+german_locale() {
+    locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$' && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo localedef -i de_DE -f UTF-8 de_DE.UTF-8 2>/dev/null || echo "note: could not generate de_DE.UTF-8; the locale tests will be skipped"
 }
 
 build() {
@@ -46,6 +54,7 @@ demo)
     ;;
 test)
     deps
+    german_locale
     build -DHP_WERROR=ON
     ctest --test-dir "$BUILD" --output-on-failure -j "$(nproc)"
     ;;

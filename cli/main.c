@@ -17,12 +17,16 @@ static const char *USAGE =
     "  datasets                 list the built-in datasets, their plans and counts\n"
     "  validate FILE...         check dataset JSON and CSV files (exit 1 on an error)\n"
     "  targets                  list targets\n"
+    "  evaluate                 judge every target: status, progress, gap and why\n"
     "  parse-target PHRASE      read a target as a plan prints it (\"≤18\", \"比2015年降低30%\")\n"
     "\n"
     "Options:\n"
     "  --format table|csv|json  output format (default table)\n"
     "  --plan ID                only this plan (targets)\n"
-    "  --region CODE            only this region (targets)\n"
+    "  --region CODE            only this region (targets, evaluate)\n"
+    "  --indicator ID           only this indicator (evaluate)\n"
+    "  --as-of YEAR             judge with data up to YEAR (evaluate; default: all data)\n"
+    "  --method NAME            opensdg (default), eurostat or unsd (evaluate)\n"
     "  --with-builtin           add the built-in datasets to the FILEs\n"
     "  --strict                 warnings are errors (validate)\n"
     "  --version                print the version\n"
@@ -35,7 +39,8 @@ static const char *USAGE =
 typedef struct args {
     const char *command;
     out_format format;
-    const char *plan, *region;
+    const char *plan, *region, *indicator, *method;
+    int as_of;
     int with_builtin, strict;
     const char **files;
     size_t nfiles;
@@ -255,6 +260,109 @@ static int cmd_targets(const args *a)
     return 0;
 }
 
+/* A short label for a status, readable at a glance in a terminal table. */
+static const char *status_label(hp_status s)
+{
+    switch (s) {
+    case HP_STATUS_ACHIEVED: return "✔ achieved";
+    case HP_STATUS_NOT_ACHIEVED: return "✘ not achieved";
+    case HP_STATUS_ON_TRACK: return "↗ on track";
+    case HP_STATUS_OFF_TRACK: return "↘ off track";
+    case HP_STATUS_NO_DATA: return "· no data";
+    default: return "? not assessable";
+    }
+}
+
+static void fmt_num(char *out, size_t cap, double v)
+{
+    if (isnan(v))
+        out[0] = (char)(cap ? 0 : 0);
+    else
+        snprintf(out, cap, "%.4g", v);
+}
+
+static int cmd_evaluate(const args *a)
+{
+    hp_dataset *ds;
+    int rc = load(a, &ds, 0);
+    if (rc)
+        return rc;
+    hp_eval_options o = HP_EVAL_OPTIONS_INIT;
+    o.plan = a->plan;
+    o.region = a->region;
+    o.indicator = a->indicator;
+    o.as_of = a->as_of;
+    if (a->method && hp_method_from_name(a->method, &o.method) != HP_OK) {
+        hp_dataset_free(ds);
+        return usage_error("%s", hp_error_last()->message);
+    }
+    hp_results *res;
+    if (hp_evaluate(ds, &o, &res) != HP_OK) {
+        print_error();
+        hp_dataset_free(ds);
+        return EXIT_BAD_INPUT;
+    }
+    if (a->format != FMT_TABLE) {
+        char *text;
+        if (hp_results_write(res, a->format == FMT_CSV ? HP_RESULTS_CSV : HP_RESULTS_JSON, &text,
+                             NULL) != HP_OK) {
+            print_error();
+            rc = EXIT_BAD_INPUT;
+        } else {
+            fputs(text, stdout);
+            hp_free(text);
+        }
+    } else {
+        static const char *const head[] = {"plan", "id", "indicator", "region", "year", "target",
+                                           "baseline", "latest", "status", "class", "reason"};
+        out_table t;
+        table_init(&t, 11, head);
+        char reason[1024];
+        for (size_t i = 0; i < hp_results_count(res); i++) {
+            const hp_result *r = hp_results_at(res, i);
+            const hp_target *tg = r->target;
+            char year[16], base[48] = "", latest[48] = "", v[32];
+            snprintf(year, sizeof year, "%d", hp_target_year(tg));
+            if (r->baseline_year) {
+                fmt_num(v, sizeof v, r->baseline);
+                snprintf(base, sizeof base, "%s (%d)", v, r->baseline_year);
+            }
+            if (r->latest_year) {
+                fmt_num(v, sizeof v, r->latest);
+                snprintf(latest, sizeof latest, "%s (%d)", isnan(r->latest) ? "met" : v,
+                         r->latest_year);
+            }
+            hp_results_reason(res, i, reason, sizeof reason);
+            const char *row[] = {hp_plan_id(hp_target_plan(tg)), hp_target_id(tg),
+                                 hp_indicator_id(hp_target_indicator(tg)),
+                                 hp_region_code(hp_target_region(tg)), year,
+                                 hp_target_as_printed(tg), base, latest,
+                                 status_label(r->status),
+                                 r->cls ? hp_progress_class_name(r->cls) : "", reason};
+            table_add(&t, row);
+        }
+        table_print(&t, FMT_TABLE, stdout, NULL);
+        table_free(&t);
+        /* summary per plan and status */
+        printf("\n");
+        for (size_t p = 0; p < hp_dataset_plan_count(ds); p++) {
+            const char *pid = hp_plan_id(hp_dataset_plan_at(ds, p));
+            size_t counts[HP_STATUS_COUNT];
+            size_t n = hp_results_count_status(res, pid, -1, NULL, counts);
+            if (!n)
+                continue;
+            printf("%s: %zu targets:", pid, n);
+            for (int s = 0; s < HP_STATUS_COUNT; s++)
+                if (counts[s])
+                    printf(" %zu %s", counts[s], hp_status_name((hp_status)s));
+            printf("\n");
+        }
+    }
+    hp_results_free(res);
+    hp_dataset_free(ds);
+    return rc;
+}
+
 static int cmd_parse_target(const args *a)
 {
     if (a->nfiles != 1)
@@ -308,7 +416,8 @@ int main(int argc, char **argv)
             name[n] = '\0';
             val = eq ? eq + 1 : NULL;
             int takes = !strcmp(name, "--format") || !strcmp(name, "--plan") ||
-                        !strcmp(name, "--region");
+                        !strcmp(name, "--region") || !strcmp(name, "--indicator") ||
+                        !strcmp(name, "--as-of") || !strcmp(name, "--method");
             if (takes && !val) {
                 if (i + 1 >= argc) {
                     rc = usage_error("option %s needs a value", name);
@@ -331,6 +440,18 @@ int main(int argc, char **argv)
                 a.plan = val;
             } else if (!strcmp(name, "--region")) {
                 a.region = val;
+            } else if (!strcmp(name, "--indicator")) {
+                a.indicator = val;
+            } else if (!strcmp(name, "--method")) {
+                a.method = val;
+            } else if (!strcmp(name, "--as-of")) {
+                char *end;
+                long y = strtol(val, &end, 10);
+                if (*end || y < 1949 || y > 2100) {
+                    rc = usage_error("--as-of takes a year from 1949 to 2100, not \"%s\"", val);
+                    goto done;
+                }
+                a.as_of = (int)y;
             } else if (!strcmp(name, "--with-builtin")) {
                 a.with_builtin = 1;
             } else if (!strcmp(name, "--strict")) {
@@ -366,6 +487,8 @@ int main(int argc, char **argv)
         rc = cmd_datasets(&a);
     } else if (!strcmp(a.command, "targets")) {
         rc = cmd_targets(&a);
+    } else if (!strcmp(a.command, "evaluate")) {
+        rc = cmd_evaluate(&a);
     } else if (!strcmp(a.command, "parse-target")) {
         rc = cmd_parse_target(&a);
     } else {

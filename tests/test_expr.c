@@ -582,7 +582,7 @@ Test(expr_api, to_string_is_canonical_with_minimal_parentheses)
     canon_is("(a and b) or c", "a and b or c");
     canon_is("(a < b) == c", "(a < b) == c");
     canon_is("min( a ,b)>=0.6*c", "min(a, b) >= 0.6 * c");
-    canon_is("3e5 + 1e-5 + .5 + 7.82", "300000 + 1e-05 + 0.5 + 7.82");
+    canon_is("3e5 + 1e-3 + .5 + 7.820", "300000 + 0.001 + 0.5 + 7.82");
     canon_is("TRUE_ratio == true", "TRUE_ratio == true");
 }
 

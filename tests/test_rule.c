@@ -1,5 +1,6 @@
 /* Tests of healthplan/rule.h: reading the phrases the seed plans print, rejecting what cannot be
  * read (with the column in the original phrase), the JSON form and its errors. */
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -495,6 +496,7 @@ static const struct reject_case {
     {"10-", 4, "range"},
     {"每年降低", 5, "a number"},
     {"≤1\xFF", 3, "UTF-8"},
+    {"≥90，100", 4, "，100"}, /* a full-width comma is not a thousands separator */
 };
 
 Test(rule_parse, rejects_with_column_and_message)
@@ -522,6 +524,28 @@ Test(rule_parse, rejects_garbage_with_column)
     cr_assert(eq(int, hp_rule_parse("≤1８x", &r), HP_EPARSE));
     cr_assert(eq(int, hp_error_last()->column, 4));
     cr_assert(not(eq(ptr, strstr(hp_error_last()->message, "x"), NULL)));
+}
+
+Test(rule_parse, numbers_ignore_the_locale)
+{
+    static const char *const locales[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "de_DE"};
+    const char *set = NULL;
+    for (size_t i = 0; i < sizeof locales / sizeof locales[0] && !set; i++)
+        set = setlocale(LC_ALL, locales[i]);
+    if (!set)
+        cr_skip_test("no locale with a decimal comma is installed");
+    hp_rule r;
+    char *json = NULL, *d = NULL;
+    HP_ASSERT_OK(hp_rule_parse("7.82", &r));
+    cr_assert(ieee_ulp_eq(dbl, r.value, 7.82, 4));
+    HP_ASSERT_OK(hp_rule_to_json(&r, &json));
+    cr_assert(eq(str, json, "{\"kind\":\"value\",\"value\":7.82}"));
+    HP_ASSERT_OK(hp_rule_describe(&r, &d));
+    cr_assert(eq(str, d, "reach 7.82"));
+    hp_free(json);
+    hp_free(d);
+    hp_rule_dispose(&r);
+    setlocale(LC_ALL, "C");
 }
 
 Test(rule_parse, null_arguments)
@@ -796,6 +820,17 @@ Test(rule_json, to_json_rejects_incomplete_rules)
     cr_assert(eq(ptr, json, NULL));
     r.kind = HP_RULE_LE; /* value still NaN */
     cr_assert(eq(int, hp_rule_to_json(&r, &json), HP_EINVAL));
+    cr_assert(not(eq(ptr, strstr(hp_error_last()->message, "no finite value"), NULL)));
+    r.kind = HP_RULE_REFERENCE_TARGET; /* scope "" */
+    cr_assert(eq(int, hp_rule_to_json(&r, &json), HP_EINVAL));
+    r.kind = HP_RULE_CHANGE_FROM;
+    r.value = -0.3;
+    r.ref_year = 1900;
+    cr_assert(eq(int, hp_rule_to_json(&r, &json), HP_EINVAL));
+    r.ref_year = 2015;
+    cr_assert(eq(int, hp_rule_to_json(&r, &json), HP_OK));
+    cr_assert(eq(str, json, "{\"kind\":\"change_from\",\"value\":-0.3,\"ref_year\":2015}"));
+    hp_free(json);
     cr_assert(eq(int, hp_rule_to_json(NULL, &json), HP_EINVAL));
 }
 

@@ -19,5 +19,7 @@
 #include "healthplan/observation.h"
 #include "healthplan/progress.h"
 #include "healthplan/io.h"
+#include "healthplan/expr.h"
+#include "healthplan/evaluate.h"
 
 #endif

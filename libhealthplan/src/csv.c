@@ -1,12 +1,12 @@
 /* CSV tokenizer: zero-copy RFC 4180 over an in-memory buffer (see csv_internal.h, docs/csv.md).
  *
- * The hot loop never looks at ordinary bytes one by one. The input is classified 64 bytes at a
- * time into a bit mask of the bytes that matter, ',' '"' CR LF NUL and bytes >= 0x80 (plus
- * other control bytes below 0x0E, which are then passed over), with SSE2 where the compiler
- * targets it and a portable loop elsewhere; finding the end of a field is then a shift and a
- * count of trailing zeros. Bytes >= 0x80 are checked as UTF-8 where they are met, a whole run
- * at a time. Lines are counted at record ends and quoted line breaks; columns are computed
- * only when an error is reported. */
+ * With SSE2 (every x86-64), the hot loop never looks at ordinary bytes one by one: the input is
+ * classified 64 bytes at a time into a bit mask of the bytes that matter, ',' '"' CR LF NUL
+ * and bytes >= 0x80 (plus other control bytes below 0x0E, which are then passed over), and
+ * finding the end of a field is a shift and a count of trailing zeros. Elsewhere (or with
+ * -DHP_CSV_NO_SIMD) a table lookup per byte, unrolled by four, does the same job. Bytes >= 0x80
+ * are checked as UTF-8 where they are met, a whole run at a time. Lines are counted at record
+ * ends and quoted line breaks; columns are computed only when an error is reported. */
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -22,47 +22,25 @@
 
 typedef unsigned char uc;
 
-#ifndef HP_CSV_SSE2
-/* Bytes that stop a scan (commas only outside quotes). With SSE2, 0x01-0x0D other than CR and
- * LF are flagged too (a cheaper range test); the reader passes over them as ordinary. */
-static const uc csv_special[256] = {
-    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, /* NUL LF CR */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '"' ',' */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x80-0xFF: UTF-8 */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-#endif
+/* Where the scan for the end of a field stops: next_special(b, d, pos, len, quoted) is the
+ * offset of the first byte at or after pos that stops it (commas only when !quoted), or len. */
+#ifdef HP_CSV_SSE2
 
 static inline unsigned ctz64(uint64_t m)
 {
-#if defined(__GNUC__)
     return (unsigned)__builtin_ctzll(m);
-#else
-    unsigned n = 0;
-    while (!(m & 1)) {
-        m >>= 1;
-        n++;
-    }
-    return n;
-#endif
 }
 
-/* Classify the 64 bytes at p: bit i of *spec is set when p[i] stops a scan, of *comma when
- * p[i] is ','. */
+/* The classified block the scan is in: bit i of spec is set when byte at + i stops a scan
+ * (',' '"' NUL..CR, so tab and other control bytes too, which the reader passes over, and
+ * bytes >= 0x80), of comma when it is ','. */
+typedef struct block {
+    size_t at;
+    uint64_t spec, comma;
+} block;
+
 static inline void classify64(const uc *p, uint64_t *spec, uint64_t *comma)
 {
-#ifdef HP_CSV_SSE2
     const __m128i vcomma = _mm_set1_epi8(','), vquote = _mm_set1_epi8('"'),
                   vcr = _mm_set1_epi8('\r');
     uint64_t s = 0, c = 0;
@@ -78,22 +56,7 @@ static inline void classify64(const uc *p, uint64_t *spec, uint64_t *comma)
     }
     *spec = s;
     *comma = c;
-#else
-    uint64_t s = 0, c = 0;
-    for (unsigned i = 0; i < 64; i++) {
-        s |= (uint64_t)csv_special[p[i]] << i;
-        c |= (uint64_t)(p[i] == ',') << i;
-    }
-    *spec = s;
-    *comma = c;
-#endif
 }
-
-/* The classified block the scan is in: masks of the 64 bytes from offset `at`. */
-typedef struct block {
-    size_t at;
-    uint64_t spec, comma;
-} block;
 
 static void block_load(block *b, const uc *d, size_t pos, size_t len)
 {
@@ -108,8 +71,6 @@ static void block_load(block *b, const uc *d, size_t pos, size_t len)
     }
 }
 
-/* Offset of the first byte at or after pos that stops a scan (`quoted`: commas do not), or
- * len when there is none. */
 static inline size_t next_special(block *b, const uc *d, size_t pos, size_t len, int quoted)
 {
     for (;;) {
@@ -126,6 +87,54 @@ static inline size_t next_special(block *b, const uc *d, size_t pos, size_t len,
         block_load(b, d, pos, len);
     }
 }
+
+#else /* portable: one table lookup per byte, four at a time */
+
+typedef struct block {
+    size_t at;
+    uint64_t spec, comma;
+} block; /* unused here; keeps the reader's layout the same */
+
+/* Bit 1: stops an unquoted scan; bit 2: stops a quoted one. */
+static const uc csv_special[256] = {
+    3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 3, 0, 0, /* NUL LF CR */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '"' ',' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x80-0xFF: UTF-8 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
+
+static inline size_t next_special(block *b, const uc *d, size_t pos, size_t len, int quoted)
+{
+    const uc m = quoted ? 2 : 1;
+    (void)b;
+    while (len - pos >= 4) {
+        if (csv_special[d[pos]] & m)
+            return pos;
+        if (csv_special[d[pos + 1]] & m)
+            return pos + 1;
+        if (csv_special[d[pos + 2]] & m)
+            return pos + 2;
+        if (csv_special[d[pos + 3]] & m)
+            return pos + 3;
+        pos += 4;
+    }
+    while (pos < len && !(csv_special[d[pos]] & m))
+        pos++;
+    return pos;
+}
+
+#endif
 
 /* Length of the valid UTF-8 sequence starting with the byte >= 0x80 at p, or 0 when invalid
  * (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, truncated). */

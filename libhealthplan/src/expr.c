@@ -1151,14 +1151,6 @@ static int needs_parens(int parent, int side, int child)
     }
 }
 
-static void put_number(hp_buf *b, double v)
-{
-    if (v == floor(v) && fabs(v) < 1e15)
-        hp__buf_printf(b, "%.0f", v);
-    else
-        hp__buf_double(b, v);
-}
-
 typedef struct print_frame {
     uint32_t node;
     uint32_t state;
@@ -1217,7 +1209,7 @@ int hp_expr_to_string(const hp_expr *e, char **out)
             hp__buf_puts(&b, "(");
         if (nch == 0) {
             if (in->op == OP_NUM)
-                put_number(&b, e->consts[in->arg]);
+                hp__buf_double(&b, e->consts[in->arg]);
             else if (in->op == OP_VAR)
                 hp__buf_puts(&b, e->vars[in->arg]);
             else

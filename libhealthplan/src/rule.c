@@ -355,8 +355,20 @@ static int check_writable(const hp_rule *r, int depth)
         return hp__fail(HP_EINVAL, "rule of kind \"%s\" has no finite value", kn);
     if ((req & F_LOW) && (!isfinite(r->low) || !isfinite(r->high) || r->low > r->high))
         return hp__fail(HP_EINVAL, "range rule needs finite low <= high");
-    if ((req & F_EXPR) && !r->expr)
+    if ((req & F_EXPR) && (!r->expr || !r->expr[0]))
         return hp__fail(HP_EINVAL, "expr rule has no expression");
+    if ((req & F_SCOPE) && !r->scope[0])
+        return hp__fail(HP_EINVAL, "rule of kind \"%s\" has no scope", kn);
+    if (r->kind == HP_RULE_ABOUT && hp_rule_has(r->tolerance) &&
+        (!isfinite(r->tolerance) || r->tolerance < 0))
+        return hp__fail(HP_EINVAL, "about rule has a tolerance below 0 or not finite");
+    if (r->kind == HP_RULE_CHANGE_FROM && r->ref_year &&
+        (r->ref_year < 1949 || r->ref_year > 2100))
+        return hp__fail(HP_EINVAL, "change_from rule has ref_year %d outside 1949–2100",
+                        r->ref_year);
+    if ((r->kind == HP_RULE_EXPR && r->when && !r->when[0]) ||
+        (r->kind == HP_RULE_QUALITATIVE && r->text && !r->text[0]))
+        return hp__fail(HP_EINVAL, "rule of kind \"%s\" has an empty string", kn);
     if (req & F_RULES) {
         if (!r->rules || !r->nrules)
             return hp__fail(HP_EINVAL, "rule of kind \"%s\" has no parts", kn);
@@ -920,12 +932,12 @@ static int column_of(const parser *p, size_t pos)
 /* Copy the original text of s[from..to) into out, at most maxcp code points ("…" when cut). */
 static void orig_text(const parser *p, size_t from, size_t to, char *out, size_t cap, int maxcp)
 {
-    size_t a = p->map[from > p->n ? p->n : from], z = p->map[to > p->n ? p->n : to];
-    size_t i = a, k = 0;
+    size_t i = p->map[from > p->n ? p->n : from], z = p->map[to > p->n ? p->n : to];
+    size_t k = 0;
     int cps = 0;
     while (i < z && (p->orig[i] == ' ' || p->orig[i] == '\t'))
-        i++, a++;
-    while (z > a && (p->orig[z - 1] == ' ' || p->orig[z - 1] == '\t'))
+        i++;
+    while (z > i && (p->orig[z - 1] == ' ' || p->orig[z - 1] == '\t'))
         z--;
     while (i < z) {
         size_t n = 1;
@@ -1067,6 +1079,7 @@ static int number(parser *p, num *o, int allow_sign)
 {
     const char *s = p->s;
     size_t n = p->n, i, k = 0;
+    memset(o, 0, sizeof *o);
     ws(p);
     i = p->pos;
     o->start = i;
@@ -1086,8 +1099,10 @@ static int number(parser *p, num *o, int allow_sign)
         return fatal_at(p, o->start, "number too long");
     memcpy(o->txt + k, s + i, intlen);
     k += intlen;
-    /* thousands separators: 3,851,564 */
-    while (intlen <= 3 && j + 3 < n + 0 && s[j] == ',' && is_digit(s[j + 1]) &&
+    /* thousands separators: 3,851,564 (an ASCII comma as printed; a full-width ， separates
+     * clauses in Chinese text and is never read as one) */
+    while (intlen <= 3 && j + 3 < n && s[j] == ',' && p->orig[p->map[j]] == ',' &&
+           is_digit(s[j + 1]) &&
            is_digit(s[j + 2]) && is_digit(s[j + 3]) && !(j + 4 < n && is_digit(s[j + 4]))) {
         if (k + 3 >= sizeof o->txt - 8)
             return fatal_at(p, o->start, "number too long");
@@ -1998,12 +2013,14 @@ static int parse_simple(parser *p, hp_rule *out)
             hp_rule_dispose(&r);
         }
     }
+    p->pos = start;
     if (!have) {
-        if (p->far == start) {
+        /* nothing read past the start: say what a rule looks like */
+        if (p->far <= start) {
+            p->far = start;
             p->nexpect = 0;
             expect(p, E_SUMMARY);
         }
-        p->pos = start;
         return M_NO;
     }
     p->pos = best_end;

@@ -345,6 +345,8 @@ int hp__normalize_name(const char *s, char **out)
     int rc = hp__nfkc(s, strlen(s), &nf);
     if (rc != HP_OK)
         return rc;
+    if (!nf)
+        return hp__oom();
     /* drop white space in place */
     size_t len = strlen(nf), w = 0, i = 0;
     while (i < len) {
