@@ -44,13 +44,17 @@ demo)
     deps
     build
     hp="$BUILD/healthplan"
-    echo "== Built-in datasets"
-    "$hp" datasets
     for plan in yiyang-13fyp yiyang-14fyp hengyang-2030; do
         echo
-        echo "== Targets of $plan"
-        "$hp" targets --plan "$plan"
+        echo "== Evaluating $plan (built-in data from the plans themselves)"
+        "$hp" evaluate --plan "$plan"
     done
+    echo
+    echo "== Yiyang (益阳) vs Hengyang (衡阳) vs Hunan vs China, values up to 2020"
+    "$hp" compare --regions 430900,430400,430000,CN --year 2020
+    echo
+    echo "== Audit of the plans' own numbers"
+    "$hp" audit
     ;;
 test)
     deps

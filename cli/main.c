@@ -18,6 +18,8 @@ static const char *USAGE =
     "  validate FILE...         check dataset JSON and CSV files (exit 1 on an error)\n"
     "  targets                  list targets\n"
     "  evaluate                 judge every target: status, progress, gap and why\n"
+    "  compare --regions A,B…   indicators × regions side by side, with targets and ranks\n"
+    "  audit                    check the plans' own numbers: ratios, units, conflicts\n"
     "  parse-target PHRASE      read a target as a plan prints it (\"≤18\", \"比2015年降低30%\")\n"
     "\n"
     "Options:\n"
@@ -27,6 +29,9 @@ static const char *USAGE =
     "  --indicator ID           only this indicator (evaluate)\n"
     "  --as-of YEAR             judge with data up to YEAR (evaluate; default: all data)\n"
     "  --method NAME            opensdg (default), eurostat or unsd (evaluate)\n"
+    "  --regions A,B,…          region codes, in column order (compare)\n"
+    "  --indicators A,B,…       indicator ids (compare; default: all the regions have)\n"
+    "  --year YEAR              values at or before YEAR (compare; default: latest)\n"
     "  --with-builtin           add the built-in datasets to the FILEs\n"
     "  --strict                 warnings are errors (validate)\n"
     "  --version                print the version\n"
@@ -39,8 +44,8 @@ static const char *USAGE =
 typedef struct args {
     const char *command;
     out_format format;
-    const char *plan, *region, *indicator, *method;
-    int as_of;
+    const char *plan, *region, *indicator, *method, *regions, *indicators;
+    int as_of, year;
     int with_builtin, strict;
     const char **files;
     size_t nfiles;
@@ -273,10 +278,13 @@ static const char *status_label(hp_status s)
     }
 }
 
+/* A number for a terminal table: 4 significant digits, whole numbers from 10,000 up. */
 static void fmt_num(char *out, size_t cap, double v)
 {
     if (isnan(v))
-        out[0] = (char)(cap ? 0 : 0);
+        out[0] = '\0';
+    else if (fabs(v) >= 1e4)
+        snprintf(out, cap, "%.0f", v);
     else
         snprintf(out, cap, "%.4g", v);
 }
@@ -363,6 +371,145 @@ static int cmd_evaluate(const args *a)
     return rc;
 }
 
+/* Split "a,b,c" into a NULL-terminated array (malloc'd; the strings point into *copy). */
+static const char **split(const char *list, char **copy, size_t *n)
+{
+    *copy = malloc(strlen(list) + 1);
+    size_t cap = 1;
+    for (const char *p = list; *p; p++)
+        cap += *p == ',';
+    const char **out = calloc(cap + 1, sizeof *out);
+    if (!*copy || !out) {
+        free(*copy);
+        free(out);
+        return NULL;
+    }
+    strcpy(*copy, list);
+    *n = 0;
+    for (char *tok = strtok(*copy, ","); tok; tok = strtok(NULL, ","))
+        out[(*n)++] = tok;
+    return out;
+}
+
+static int cmd_compare(const args *a)
+{
+    if (!a->regions)
+        return usage_error("%s", "compare needs --regions CODE,CODE,… (e.g. --regions 430900,430400,430000,CN)");
+    hp_dataset *ds;
+    int rc = load(a, &ds, 0);
+    if (rc)
+        return rc;
+    char *rcopy = NULL, *icopy = NULL;
+    hp_compare_options o = HP_COMPARE_OPTIONS_INIT;
+    o.regions = split(a->regions, &rcopy, &o.nregions);
+    if (a->indicators)
+        o.indicators = split(a->indicators, &icopy, &o.nindicators);
+    o.year = a->year;
+    hp_comparison *cmp = NULL;
+    if (!o.regions || (a->indicators && !o.indicators)) {
+        rc = EXIT_BAD_INPUT;
+    } else if (hp_compare(ds, &o, &cmp) != HP_OK) {
+        print_error();
+        rc = EXIT_BAD_INPUT;
+    } else if (a->format != FMT_TABLE) {
+        char *text;
+        if (hp_comparison_write(cmp, a->format == FMT_CSV ? HP_RESULTS_CSV : HP_RESULTS_JSON,
+                                &text, NULL) == HP_OK) {
+            fputs(text, stdout);
+            hp_free(text);
+        }
+    } else {
+        size_t nr = hp_comparison_region_count(cmp);
+        const char **head = calloc(nr + 1, sizeof *head);
+        char **labels = calloc(nr, sizeof *labels);
+        head[0] = "indicator";
+        for (size_t r = 0; r < nr; r++) {
+            const hp_region *reg = hp_comparison_region(cmp, r);
+            labels[r] = malloc(128);
+            snprintf(labels[r], 128, "%s %s", hp_region_name_zh(reg), hp_region_code(reg));
+            head[r + 1] = labels[r];
+        }
+        out_table t;
+        table_init(&t, nr + 1, head);
+        for (size_t i = 0; i < hp_comparison_indicator_count(cmp); i++) {
+            const char **row = calloc(nr + 1, sizeof *row);
+            char **cells = calloc(nr, sizeof *cells);
+            row[0] = hp_indicator_id(hp_comparison_indicator(cmp, i));
+            for (size_t r = 0; r < nr; r++) {
+                const hp_compare_cell *c = hp_comparison_cell(cmp, i, r);
+                char v[64] = "", num[32], tv[80] = "";
+                cells[r] = malloc(200);
+                if (c->year) {
+                    fmt_num(num, sizeof num, c->value);
+                    snprintf(v, sizeof v, "%s (%d)%s", num, c->year, c->rank == 1 ? " #1" : "");
+                }
+                if (c->target)
+                    snprintf(tv, sizeof tv, "%s→%s %d: %s", *v ? " " : "",
+                             hp_target_as_printed(c->target), hp_target_year(c->target),
+                             hp_status_name(c->status));
+                snprintf(cells[r], 200, "%s%s", v, tv);
+                row[r + 1] = cells[r];
+            }
+            table_add(&t, row);
+            for (size_t r = 0; r < nr; r++)
+                free(cells[r]);
+            free(cells);
+            free(row);
+        }
+        table_print(&t, FMT_TABLE, stdout, NULL);
+        table_free(&t);
+        for (size_t r = 0; r < nr; r++)
+            free(labels[r]);
+        free(labels);
+        free(head);
+    }
+    hp_comparison_free(cmp);
+    free((void *)o.regions);
+    free((void *)o.indicators);
+    free(rcopy);
+    free(icopy);
+    hp_dataset_free(ds);
+    return rc;
+}
+
+static int cmd_audit(const args *a)
+{
+    hp_dataset *ds;
+    int rc = load(a, &ds, 0);
+    if (rc)
+        return rc;
+    hp_audit_report *rep;
+    if (hp_audit(ds, a->plan, &rep) != HP_OK) {
+        print_error();
+        hp_dataset_free(ds);
+        return EXIT_BAD_INPUT;
+    }
+    if (a->format != FMT_TABLE) {
+        char *text;
+        if (hp_audit_write(rep, a->format == FMT_CSV ? HP_RESULTS_CSV : HP_RESULTS_JSON, &text,
+                           NULL) == HP_OK) {
+            fputs(text, stdout);
+            hp_free(text);
+        }
+    } else {
+        for (size_t i = 0; i < hp_audit_count(rep); i++) {
+            const hp_finding *f = hp_audit_at(rep, i);
+            printf("%-7s %-11s %s\n", hp_severity_name(f->severity), hp_finding_kind_name(f->kind),
+                   f->message);
+            if (f->where[0])
+                printf("%20s source: %s\n", "", f->where);
+        }
+        size_t counts[3] = {0, 0, 0};
+        for (size_t i = 0; i < hp_audit_count(rep); i++)
+            counts[hp_audit_at(rep, i)->severity]++;
+        printf("\n%zu findings: %zu errors, %zu warnings, %zu checks passed\n", hp_audit_count(rep),
+               counts[HP_SEVERITY_ERROR], counts[HP_SEVERITY_WARNING], counts[HP_SEVERITY_INFO]);
+    }
+    hp_audit_free(rep);
+    hp_dataset_free(ds);
+    return rc;
+}
+
 static int cmd_parse_target(const args *a)
 {
     if (a->nfiles != 1)
@@ -417,7 +564,9 @@ int main(int argc, char **argv)
             val = eq ? eq + 1 : NULL;
             int takes = !strcmp(name, "--format") || !strcmp(name, "--plan") ||
                         !strcmp(name, "--region") || !strcmp(name, "--indicator") ||
-                        !strcmp(name, "--as-of") || !strcmp(name, "--method");
+                        !strcmp(name, "--as-of") || !strcmp(name, "--method") ||
+                        !strcmp(name, "--regions") || !strcmp(name, "--indicators") ||
+                        !strcmp(name, "--year");
             if (takes && !val) {
                 if (i + 1 >= argc) {
                     rc = usage_error("option %s needs a value", name);
@@ -444,14 +593,21 @@ int main(int argc, char **argv)
                 a.indicator = val;
             } else if (!strcmp(name, "--method")) {
                 a.method = val;
-            } else if (!strcmp(name, "--as-of")) {
+            } else if (!strcmp(name, "--regions")) {
+                a.regions = val;
+            } else if (!strcmp(name, "--indicators")) {
+                a.indicators = val;
+            } else if (!strcmp(name, "--as-of") || !strcmp(name, "--year")) {
                 char *end;
                 long y = strtol(val, &end, 10);
                 if (*end || y < 1949 || y > 2100) {
-                    rc = usage_error("--as-of takes a year from 1949 to 2100, not \"%s\"", val);
+                    rc = usage_error("%s takes a year from 1949 to 2100", name);
                     goto done;
                 }
-                a.as_of = (int)y;
+                if (!strcmp(name, "--year"))
+                    a.year = (int)y;
+                else
+                    a.as_of = (int)y;
             } else if (!strcmp(name, "--with-builtin")) {
                 a.with_builtin = 1;
             } else if (!strcmp(name, "--strict")) {
@@ -489,6 +645,10 @@ int main(int argc, char **argv)
         rc = cmd_targets(&a);
     } else if (!strcmp(a.command, "evaluate")) {
         rc = cmd_evaluate(&a);
+    } else if (!strcmp(a.command, "compare")) {
+        rc = cmd_compare(&a);
+    } else if (!strcmp(a.command, "audit")) {
+        rc = cmd_audit(&a);
     } else if (!strcmp(a.command, "parse-target")) {
         rc = cmd_parse_target(&a);
     } else {

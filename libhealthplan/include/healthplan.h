@@ -21,5 +21,7 @@
 #include "healthplan/io.h"
 #include "healthplan/expr.h"
 #include "healthplan/evaluate.h"
+#include "healthplan/compare.h"
+#include "healthplan/audit.h"
 
 #endif

@@ -49,10 +49,10 @@ static int resolve_rule(hp_dataset *st, const hp_target *t, const hp_rule *r, co
         snprintf(field, sizeof field, "%s.scope", path);
         if (!r->scope[0])
             return hp__src_error(&t->src, HP_EVALIDATE, field,
-                                 "target \"%s\": a %s rule needs a \"scope\" (province, country or a region code)",
+                                 "target \"%s\": a %s rule needs a \"scope\" (province, prefecture, country or a region code)",
                                  t->id, hp_rule_kind_name(r->kind));
         if (strcmp(r->scope, "province") && strcmp(r->scope, "country") &&
-            !hp__find_region(st, r->scope))
+            strcmp(r->scope, "prefecture") && !hp__find_region(st, r->scope))
             return hp__unknown(st, "region", r->scope, &t->src, field);
         return HP_OK;
     case HP_RULE_EXPR:

@@ -229,6 +229,10 @@ int hp__load_csv(hp_dataset *st, uint16_t file);
 struct hp__csv;
 int hp__load_targets_csv(hp_dataset *st, uint16_t file, struct hp__csv *r);
 
+/* Fill order[0..n) (n = the dataset's target count) with target indices sorted by region,
+ * indicator, year and then dataset order. HP_OK or HP_ENOMEM. */
+int hp__targets_by_key(const hp_dataset *ds, uint32_t *order);
+
 /* ---- names ---- */
 int hp__valid_id(const char *s, int allow_dash);
 

@@ -14,6 +14,7 @@
 #include "healthplan/evaluate.h"
 #include "healthplan/expr.h"
 #include "rule_internal.h"
+#include "write_internal.h"
 
 #define MAX_REF_DEPTH 4
 
@@ -311,6 +312,11 @@ static const hp_region *scope_region(const ctx *c, const hp_region *from, const 
         const hp_region *p = from->level == HP_LEVEL_PROVINCE ? from->parent
                                                               : hp_region_ancestor(from, HP_LEVEL_PROVINCE);
         return p;
+    }
+    if (!strcmp(scope, "prefecture")) {
+        /* the city above a county (全市): a prefecture has none above it */
+        return from->level == HP_LEVEL_PREFECTURE ? NULL
+                                                  : hp_region_ancestor(from, HP_LEVEL_PREFECTURE);
     }
     if (!strcmp(scope, "country"))
         return hp_region_ancestor(from, HP_LEVEL_COUNTRY);
@@ -938,23 +944,6 @@ static void *run_range(void *p)
     return NULL;
 }
 
-static const hp_dataset *sort_ds; /* only used under the qsort below, never concurrently
-                                     with another build_index (guarded by a mutex) */
-static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int cmp_by_key(const void *a, const void *b)
-{
-    const hp_target *x = hp_dataset_target_at(sort_ds, *(const uint32_t *)a);
-    const hp_target *y = hp_dataset_target_at(sort_ds, *(const uint32_t *)b);
-    if (x->region->index != y->region->index)
-        return x->region->index < y->region->index ? -1 : 1;
-    if (x->indicator->index != y->indicator->index)
-        return x->indicator->index < y->indicator->index ? -1 : 1;
-    if (x->year != y->year)
-        return x->year < y->year ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
 /* Index the targets by (region, indicator) for reference_target rules. */
 static int build_index(hp_results *res)
 {
@@ -974,12 +963,8 @@ static int build_index(hp_results *res)
     res->by_key = hp__malloc(n * sizeof *res->by_key);
     if (!res->by_key)
         return hp__oom();
-    for (size_t i = 0; i < n; i++)
-        res->by_key[i] = (uint32_t)i;
-    pthread_mutex_lock(&sort_lock);
-    sort_ds = ds;
-    qsort(res->by_key, n, sizeof *res->by_key, cmp_by_key);
-    pthread_mutex_unlock(&sort_lock);
+    if (hp__targets_by_key(ds, res->by_key) != HP_OK)
+        return HP_ENOMEM;
     if (hp__u64map_reserve(&res->key_index, n) != HP_OK)
         return hp__oom();
     uint64_t last = UINT64_MAX;
@@ -1102,27 +1087,23 @@ int hp_evaluate(const hp_dataset *ds, const hp_eval_options *opts, hp_results **
         threads = (int)(m / 1024 + 1);
     work w[64];
     pthread_t tid[64];
-    int started = 0;
+    int started[64] = {0};
     for (int k = 0; k < threads; k++) {
         w[k].c = &c;
         w[k].sel = sel;
         w[k].out = res->items;
         w[k].from = m * (size_t)k / (size_t)threads;
         w[k].to = m * (size_t)(k + 1) / (size_t)threads;
-        if (k > 0 && pthread_create(&tid[k], NULL, run_range, &w[k]) == 0) {
-            started |= 0;
-            continue;
-        }
-        if (k > 0) /* could not start a thread: do its share here */
-            run_range(&w[k]), w[k].to = w[k].from;
-        tid[k] = (pthread_t)0;
     }
-    run_range(&w[0]);
     for (int k = 1; k < threads; k++)
-        if (w[k].to > w[k].from || tid[k] != (pthread_t)0)
-            if (tid[k] != (pthread_t)0)
-                pthread_join(tid[k], NULL);
-    (void)started;
+        started[k] = pthread_create(&tid[k], NULL, run_range, &w[k]) == 0;
+    run_range(&w[0]);
+    for (int k = 1; k < threads; k++) {
+        if (started[k])
+            pthread_join(tid[k], NULL);
+        else
+            run_range(&w[k]); /* the thread could not start: do its share here */
+    }
     hp__free(sel);
     *out = res;
     return HP_OK;
@@ -1182,47 +1163,6 @@ size_t hp_results_count_status(const hp_results *res, const char *plan, int natu
 
 /* ------------------------------------------------------------- writing */
 
-static void num(hp_buf *b, double v, int json)
-{
-    if (isnan(v)) {
-        if (json)
-            hp__buf_puts(b, "null");
-        return;
-    }
-    char t[40];
-    if (v == 0)
-        v = 0; /* no "-0" */
-    /* 12 significant digits: exact for every printed figure, without float noise */
-    snprintf(t, sizeof t, "%.12g", v);
-    for (char *p = t; *p; p++)
-        if (*p == ',')
-            *p = '.';
-    hp__buf_puts(b, t);
-}
-
-static void year(hp_buf *b, int y, int json)
-{
-    if (y)
-        hp__buf_printf(b, "%d", y);
-    else if (json)
-        hp__buf_puts(b, "null");
-}
-
-static void csv_text(hp_buf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        hp__buf_puts(b, s);
-        return;
-    }
-    hp__buf_puts(b, "\"");
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            hp__buf_puts(b, "\"");
-        hp__buf_append(b, p, 1);
-    }
-    hp__buf_puts(b, "\"");
-}
-
 int hp_results_write(const hp_results *res, hp_results_format format, char **out, size_t *len)
 {
     if (!res || !out || (format != HP_RESULTS_CSV && format != HP_RESULTS_JSON))
@@ -1235,15 +1175,7 @@ int hp_results_write(const hp_results *res, hp_results_format format, char **out
     int json = format == HP_RESULTS_JSON;
     hp_buf b, rule;
     hp__buf_init(&b);
-    if (!json) {
-        for (int k = 0; k < NCOLS; k++) {
-            hp__buf_puts(&b, k ? "," : "");
-            hp__buf_puts(&b, cols[k]);
-        }
-        hp__buf_puts(&b, "\n");
-    } else {
-        hp__buf_puts(&b, "[");
-    }
+    hp__w_begin(&b, cols, NCOLS, json);
     char reason[1024];
     for (size_t i = 0; i < res->n && !b.failed; i++) {
         const hp_result *r = &res->items[i];
@@ -1251,67 +1183,46 @@ int hp_results_write(const hp_results *res, hp_results_format format, char **out
         hp__buf_init(&rule);
         hp__rule_write_json(&rule, &t->rule);
         hp_results_reason(res, i, reason, sizeof reason);
-        const char *texts[] = {t->plan->id, t->id, t->region->code, t->indicator->id, NULL,
-                               rule.data ? rule.data : "", hp_nature_name(t->nature),
-                               t->as_printed ? t->as_printed : ""};
-        if (json)
-            hp__buf_puts(&b, i ? ",\n {" : "\n {");
+        hp__w_row_start(&b, i, json);
         for (int k = 0; k < NCOLS; k++) {
-            if (json) {
-                hp__buf_printf(&b, "%s\"%s\": ", k ? ", " : "", cols[k]);
-            } else if (k) {
-                hp__buf_puts(&b, ",");
-            }
+            hp__w_key(&b, k, cols[k], json);
             switch (k) {
-            case 4: year(&b, t->year, json); break;
+            case 0: hp__w_text(&b, t->plan->id, json); break;
+            case 1: hp__w_text(&b, t->id, json); break;
+            case 2: hp__w_text(&b, t->region->code, json); break;
+            case 3: hp__w_text(&b, t->indicator->id, json); break;
+            case 4: hp__w_year(&b, t->year, json); break;
             case 5:
                 if (json)
                     hp__buf_puts(&b, rule.data ? rule.data : "null");
                 else
-                    csv_text(&b, texts[k]);
+                    hp__w_text(&b, rule.data, 0);
                 break;
-            case 0: case 1: case 2: case 3: case 6: case 7:
-                json ? hp__json_escape(&b, texts[k]) : csv_text(&b, texts[k]);
-                break;
-            case 8: year(&b, r->baseline_year, json); break;
-            case 9: num(&b, r->baseline, json); break;
-            case 10: num(&b, r->target_value, json); break;
-            case 11: year(&b, r->latest_year, json); break;
-            case 12: num(&b, r->latest, json); break;
-            case 13:
-                json ? hp__json_escape(&b, hp_status_name(r->status))
-                     : hp__buf_puts(&b, hp_status_name(r->status));
-                break;
-            case 14: num(&b, r->gap, json); break;
-            case 15: num(&b, r->progress, json); break;
-            case 16: num(&b, r->required_rate, json); break;
-            case 17: num(&b, r->actual_rate, json); break;
-            case 18: num(&b, r->ratio, json); break;
-            case 19: {
-                const char *cn = r->cls == HP_CLASS_NONE ? "" : hp_progress_class_name(r->cls);
-                if (json)
-                    *cn ? hp__json_escape(&b, cn) : hp__buf_puts(&b, "null");
+            case 6: hp__w_text(&b, hp_nature_name(t->nature), json); break;
+            case 7: hp__w_text(&b, t->as_printed, json); break;
+            case 8: hp__w_year(&b, r->baseline_year, json); break;
+            case 9: hp__w_num(&b, r->baseline, json); break;
+            case 10: hp__w_num(&b, r->target_value, json); break;
+            case 11: hp__w_year(&b, r->latest_year, json); break;
+            case 12: hp__w_num(&b, r->latest, json); break;
+            case 13: hp__w_text(&b, hp_status_name(r->status), json); break;
+            case 14: hp__w_num(&b, r->gap, json); break;
+            case 15: hp__w_num(&b, r->progress, json); break;
+            case 16: hp__w_num(&b, r->required_rate, json); break;
+            case 17: hp__w_num(&b, r->actual_rate, json); break;
+            case 18: hp__w_num(&b, r->ratio, json); break;
+            case 19:
+                if (r->cls == HP_CLASS_NONE && json)
+                    hp__buf_puts(&b, "null");
                 else
-                    hp__buf_puts(&b, cn);
+                    hp__w_text(&b, r->cls == HP_CLASS_NONE ? "" : hp_progress_class_name(r->cls), json);
                 break;
-            }
-            case 20: json ? hp__json_escape(&b, reason) : csv_text(&b, reason); break;
+            case 20: hp__w_text(&b, reason, json); break;
             }
         }
-        if (json)
-            hp__buf_puts(&b, "}");
-        else
-            hp__buf_puts(&b, "\n");
+        hp__w_row_end(&b, json);
         hp__buf_free(&rule);
     }
-    if (json)
-        hp__buf_puts(&b, res->n ? "\n]\n" : "]\n");
-    size_t n = b.len;
-    char *text = hp__buf_take(&b);
-    if (!text)
-        return hp__oom();
-    *out = text;
-    if (len)
-        *len = n;
-    return HP_OK;
+    hp__w_end(&b, res->n, json);
+    return hp__w_finish(&b, out, len);
 }

@@ -41,6 +41,25 @@ check targets-unknown-plan 1 "did you mean \"yiyang-13fyp\"" -- "$HP" targets --
 check parse-target 0 "\"kind\":\"change_from\",\"value\":-0.3,\"ref_year\":2015" -- "$HP" parse-target "比2015年降低30%" --format json
 check parse-target-bad 1 "<phrase>:1:4: error" -- "$HP" parse-target "≤1８x"
 
+# evaluate, compare, audit on the built-in data
+check evaluate-13fyp 0 "yiyang-13fyp: 10 targets: 10 achieved" -- "$HP" evaluate --plan yiyang-13fyp
+check evaluate-csv 0 "yiyang-13fyp,3,430900,infant_mortality,2020,.*,expected,≤6.5,2020,2.82,6.5,2020,2.82,achieved,-3.68,0,,,,achieved,2.82 meets ≤ 6.5 in 2020" -- "$HP" evaluate --plan yiyang-13fyp --format csv
+check evaluate-json 0 "\"status\": \"achieved\"" -- "$HP" evaluate --plan yiyang-13fyp --format json
+check evaluate-myopia 0 "target 46.1 − 5 × 0.5 = 43.6" -- "$HP" evaluate --plan yiyang-14fyp --indicator child_myopia_rate --format csv
+check evaluate-as-of 0 "not_achieved" -- "$HP" evaluate --plan yiyang-14fyp --as-of 2025 --format csv
+check evaluate-method 0 "(unsd)" -- "$HP" evaluate "$DATA/eval.json" --plan p20 --method unsd
+check evaluate-bad-method 2 "unknown" -- "$HP" evaluate --method linear
+check evaluate-bad-year 2 "takes a year" -- "$HP" evaluate --as-of 20x5
+check evaluate-unknown-plan 1 "did you mean \"hengyang-2030\"" -- "$HP" evaluate --plan hengyang-2031
+check compare 0 "infant_mortality,430900,2020,2.82,1,yiyang-13fyp,3,2020,6.5,achieved" -- "$HP" compare --regions 430900,430400,430000,CN --year 2020 --format csv
+check compare-table 0 "益阳市 430900" -- "$HP" compare --regions 430900,430400
+check compare-no-regions 2 "compare needs --regions" -- "$HP" compare
+check compare-bad-region 1 "unknown region \"43090\"" -- "$HP" compare --regions 43090
+check audit 0 "30117 / 3851564 × 1000 = 7.8194, which rounds to 7.82" -- "$HP" audit
+check audit-unit 0 "prints the unit of infant_mortality as \"%\"" -- "$HP" audit --plan yiyang-13fyp
+check audit-conflict 0 "hengyang-2030/10-2030 asks \"≥3.2\" but hengyang-2030/t25" -- "$HP" audit --plan hengyang-2030
+check audit-json 0 "\"kind\": \"conflict\"" -- "$HP" audit --plan hengyang-2030 --format json
+
 # validate: a good pair of files, then located errors with exit 1
 cat >"$TMP/obs.csv" <<'CSV'
 REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS

@@ -68,7 +68,7 @@ typedef struct hp_rule {
     int ref_year;          /**< change_from: reference year, 0 when the phrase names none (the plan's baseline year is used). */
     int compound;          /**< per_year: nonzero when the yearly change is a percentage compounded (每年降低5%). */
     hp_rule_op op;         /**< reference_value: the comparison. */
-    char scope[16];        /**< reference_target / reference_value: "province", "country" or a region code; "" when absent. */
+    char scope[16];        /**< reference_target / reference_value: "province", "prefecture" (the city above a county), "country" or a region code; "" when absent. */
     char indicator[64];    /**< same_ratio: the indicator it grows with (filled from the dataset record, not the phrase); "" when absent. */
     char *expr;            /**< expr: the expression (see docs/rules.md); NULL otherwise. */
     char *when;            /**< expr: condition under which the rule applies; NULL when always. */
