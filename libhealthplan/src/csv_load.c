@@ -244,7 +244,8 @@ int hp__load_csv(hp_dataset *st, uint16_t file)
                            hp__csv_header_name(&r, b), a + 1, b + 1);
     } else if (hp__csv_header_index(&r, "REF_AREA") >= 0 || hp__csv_header_index(&r, "OBS_VALUE") >= 0) {
         rc = load_observations(st, file, &r);
-    } else if (hp__csv_header_index(&r, "target") >= 0 && hp__csv_header_index(&r, "indicator") >= 0) {
+    } else if (hp__csv_header_index(&r, "indicator") >= 0 &&
+               (hp__csv_header_index(&r, "target") >= 0 || hp__csv_header_index(&r, "plan") >= 0)) {
         rc = hp__load_targets_csv(st, file, &r);
     } else {
         rc = hp__csv_error(&r, HP_EVALIDATE, 0, NULL,

@@ -105,6 +105,47 @@ def test_format_doc_examples_match_schema(validator):
         assert not errors, f"an example of docs/format.md does not match:\n{describe(errors)}"
 
 
+def record_examples():
+    """Single records shown in ```json blocks of docs/format.md (several may share a block)."""
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    found = []
+    for block in re.findall(r"```json\n(.*?)```", text, flags=re.S):
+        pos, block = 0, block.strip()
+        while pos < len(block):
+            try:
+                value, pos = decoder.raw_decode(block, pos)
+            except ValueError:
+                break
+            while pos < len(block) and block[pos].isspace():
+                pos += 1
+            if isinstance(value, dict) and "format" not in value:
+                found.append(value)
+    return found
+
+
+def record_part(record):
+    if "code" in record:
+        return "regions"
+    if "rule" in record:
+        return "targets"
+    if "region" in record and "indicator" in record:
+        return "observations"
+    if "region" in record:
+        return "plans"
+    return "indicators"
+
+
+def test_format_doc_record_examples_match_schema(validator):
+    records = record_examples()
+    parts = {record_part(r) for r in records}
+    assert parts == {"regions", "indicators", "plans", "targets", "observations"}, parts
+    for record in records:
+        document = doc(**{record_part(record): [record]})
+        errors = errors_of(validator, document)
+        assert not errors, f"{record}:\n{describe(errors)}"
+
+
 # --------------------------------------------------------------------------- hand-made records
 #
 # Every document below is complete: loaded together with the built-in datasets it refers only
@@ -349,3 +390,30 @@ def test_loader_rejects_what_the_schema_rejects(name, tmp_path):
     ok, message = loader_accepts(INVALID[name], tmp_path)
     assert not ok, f"the loader accepts: {name}"
     assert re.match(r"^\S+:\d+:\d+: error: ", message), message
+
+
+def doc_blocks(language):
+    return re.findall(r"```" + language + r"\n(.*?)```", FORMAT_DOC.read_text(encoding="utf-8"),
+                      flags=re.S)
+
+
+@needs_cli
+def test_format_doc_file_examples_load(tmp_path):
+    """The complete examples of docs/format.md load as the page says."""
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    (tmp_path / "example.json").write_text(
+        json.dumps(dataset_examples()[0], ensure_ascii=False), encoding="utf-8")
+    csvs = doc_blocks("csv")
+    obs = [c for c in csvs if c.startswith("REF_AREA,")]
+    targets = [c for c in csvs if c.startswith("plan,")]
+    assert obs and targets
+    (tmp_path / "observations.csv").write_text(obs[0], encoding="utf-8")
+    (tmp_path / "targets.csv").write_text(targets[0], encoding="utf-8")
+    runs = [(["example.json"], True), (["example.json", "observations.csv"], True),
+            (["--with-builtin", "example.json"], False), (["--with-builtin", "targets.csv"], False)]
+    for args, exact in runs:
+        run = subprocess.run([CLI, "validate", "--strict", *args], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, (args, run.stderr)
+        if exact:
+            assert run.stdout.strip() in text, (args, run.stdout)
