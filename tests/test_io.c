@@ -368,3 +368,21 @@ Test(csv, duplicate_rows_in_one_file)
                 "430900,infant_mortality,2016,5.2\n",
                 HP_EEXISTS, 3, 1, "is 5.2 here but 5.1 at bad.csv:2:1");
 }
+
+Test(csv, observations_round_trip_through_csv)
+{
+    hp_dataset *a;
+    HP_ASSERT_OK(hp_dataset_builtin(&a));
+    char *csv;
+    size_t len;
+    HP_ASSERT_OK(hp_dataset_save_observations_csv_buffer(a, &csv, &len));
+    cr_assert(strncmp(csv, "REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,VERDICT,SOURCE,AS_PRINTED\n", 90) == 0);
+    cr_assert(strstr(csv, "430900,infant_mortality,2020,2.82,permille,A,,") != NULL);
+    cr_assert(strstr(csv, "430900,life_expectancy,2020,,years,A,met,") != NULL);
+    /* the same observations again, read back from the CSV, merge as identical */
+    size_t before = hp_dataset_observation_count(a);
+    HP_ASSERT_OK(hp_dataset_load_csv_buffer(a, csv, len, "saved.csv"));
+    cr_assert(eq(sz, hp_dataset_observation_count(a), before));
+    hp_free(csv);
+    hp_dataset_free(a);
+}

@@ -23,6 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <healthplan.h>
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *Py_NewRef(PyObject *o)
+{
+    Py_INCREF(o);
+    return o;
+}
+#endif
 #if __has_include(<healthplan/compare.h>)
 #include <healthplan/compare.h>
 #endif
@@ -161,7 +168,7 @@ bad:
 
 /* Out-parameter handles and records: returned instead of passed. */
 %define HP_OUT(TYPE, NAME)
-%typemap(in, numinputs=0) TYPE **NAME (TYPE *tmp = NULL) "$1 = &tmp;";
+%typemap(in, numinputs=0) TYPE **NAME (TYPE *tmp = NULL) "$1 = ($1_ltype)&tmp;";
 %typemap(argout) TYPE **NAME {
     $result = SWIG_Python_AppendOutput($result,
         tmp$argnum ? SWIG_NewPointerObj(SWIG_as_voidptr(tmp$argnum), $*1_descriptor, 0)
@@ -322,8 +329,6 @@ HP_RC(hp_expr_to_string)
 %mutable;
 
 /* ------------------------------------------------------------------ helpers */
-%thread hp_py_evaluate;
-
 %inline %{
 /* Install the function that turns (code, message, file, line, column, field) into an
  * exception; the healthplan package does this on import. */
@@ -334,7 +339,7 @@ void hp_py_set_error_factory(PyObject *factory)
     hp_py_error_factory = factory;
 }
 
-/* Raise the exception for `code` as if a call had just failed with it (for tests). */
+/* The calling thread's error record as (code, message, file, line, column, field). */
 PyObject *hp_py_last_error(void)
 {
     const hp_error *e = hp_error_last();
@@ -878,14 +883,15 @@ PyObject *hp_py_target_rule(const hp_target *t)
     return r;
 }
 
-/* Evaluate with the GIL released (marked %thread). Strings may be None; method and baseline
- * by name; thresholds: None or a sequence of 7 numbers (hp_thresholds' fields in order). */
-hp_results *hp_py_evaluate(const hp_dataset *ds, const char *plan, const char *region,
-                           const char *indicator, int as_of, int nature, int method,
-                           int baseline, double tolerance, int threads,
-                           double significant, double moderate, double unsd_on_track,
-                           double unsd_moderate, double trend_significant,
-                           double trend_moderate, double zero_substitute, int *rc_out)
+/* Evaluate with the GIL released around hp_evaluate(). Strings may be None or ""; method,
+ * baseline policy and nature as their enum codes; NaN for a tolerance or threshold keeps the
+ * default. Returns the hp_results handle, owned by the caller (hp_results_free()). */
+PyObject *hp_py_evaluate(const hp_dataset *ds, const char *plan, const char *region,
+                         const char *indicator, int as_of, int nature, int method,
+                         int baseline, double tolerance, int threads,
+                         double significant, double moderate, double unsd_on_track,
+                         double unsd_moderate, double trend_significant,
+                         double trend_moderate, double zero_substitute)
 {
     hp_eval_options o = HP_EVAL_OPTIONS_INIT;
     o.plan = hp_py_opt(plan);
@@ -908,18 +914,17 @@ hp_results *hp_py_evaluate(const hp_dataset *ds, const char *plan, const char *r
         if (!isnan(th[k]))
             *dst[k] = th[k];
     hp_results *res = NULL;
-    *rc_out = hp_evaluate(ds, &o, &res);
-    return res;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = hp_evaluate(ds, &o, &res);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        hp_py_raise(rc);
+        return NULL;
+    }
+    return SWIG_NewPointerObj(SWIG_as_voidptr(res), SWIGTYPE_p_hp_results, 0);
 }
 %}
-
-/* hp_py_evaluate: the return code comes back through rc_out and raises here, with the GIL. */
-%typemap(in, numinputs=0) int *rc_out (int rc = 0) "$1 = &rc;";
-%exception hp_py_evaluate {
-    $action
-    if (rc$argnum < 0) { }
-}
-%clear int *rc_out;
 
 %inline %{
 /* Result row i as a tuple: (plan, target, region, indicator, year, status, cls, baseline_year,
@@ -1022,7 +1027,8 @@ PyObject *hp_py_results_columns(const hp_results *res)
  * `arrays` maps names to buffers; known names and types:
  *   status, cls (int8: hp_status / hp_progress_class codes), met (bool or int8),
  *   year, baseline_year, latest_year (int32, 0 when none),
- *   region_index, indicator_index, target_index (int64: positions in the dataset),
+ *   region_index, indicator_index (int64: positions of the target's region and indicator
+ *   in the dataset, as hp_region_index() and hp_indicator_index() give),
  *   baseline, target_value, latest, gap, progress, required_rate, actual_rate, ratio
  *   (float64, NaN when none).
  * Unknown names raise KeyError; missing names are skipped. */
@@ -1032,7 +1038,7 @@ PyObject *hp_py_results_fill(const hp_results *res, PyObject *arrays)
     static const struct { const char *name; int type; } fields[] = {
         {"status", F_I8}, {"cls", F_I8}, {"met", F_BOOL}, {"year", F_I32},
         {"baseline_year", F_I32}, {"latest_year", F_I32}, {"region_index", F_I64},
-        {"indicator_index", F_I64}, {"target_index", F_I64}, {"baseline", F_F64},
+        {"indicator_index", F_I64}, {"baseline", F_F64},
         {"target_value", F_F64}, {"latest", F_F64}, {"gap", F_F64}, {"progress", F_F64},
         {"required_rate", F_F64}, {"actual_rate", F_F64}, {"ratio", F_F64}};
     enum { NF = sizeof fields / sizeof *fields };
@@ -1100,25 +1106,16 @@ PyObject *hp_py_results_fill(const hp_results *res, PyObject *arrays)
             case 5: ((int32_t *)b)[i] = r->latest_year; break;
             case 6: ((int64_t *)b)[i] = (int64_t)hp_region_index(hp_target_region(t)); break;
             case 7: ((int64_t *)b)[i] = (int64_t)hp_indicator_index(hp_target_indicator(t)); break;
-            case 8: ((int64_t *)b)[i] = -1; break; /* set below */
-            case 9: ((double *)b)[i] = r->baseline; break;
-            case 10: ((double *)b)[i] = r->target_value; break;
-            case 11: ((double *)b)[i] = r->latest; break;
-            case 12: ((double *)b)[i] = r->gap; break;
-            case 13: ((double *)b)[i] = r->progress; break;
-            case 14: ((double *)b)[i] = r->required_rate; break;
-            case 15: ((double *)b)[i] = r->actual_rate; break;
-            case 16: ((double *)b)[i] = r->ratio; break;
+            case 8: ((double *)b)[i] = r->baseline; break;
+            case 9: ((double *)b)[i] = r->target_value; break;
+            case 10: ((double *)b)[i] = r->latest; break;
+            case 11: ((double *)b)[i] = r->gap; break;
+            case 12: ((double *)b)[i] = r->progress; break;
+            case 13: ((double *)b)[i] = r->required_rate; break;
+            case 14: ((double *)b)[i] = r->actual_rate; break;
+            case 15: ((double *)b)[i] = r->ratio; break;
             }
         }
-    }
-    if (have[8]) {
-        /* target positions: results follow dataset order, so one merge pass finds them */
-        const hp_dataset *unused = NULL;
-        (void)unused;
-        int64_t *b = views[8].buf;
-        for (size_t i = 0; i < n; i++)
-            b[i] = -1;
     }
     ret = Py_NewRef(Py_None);
 done:

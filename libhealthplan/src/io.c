@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <math.h>
+
 #include "dataset_internal.h"
+#include "write_internal.h"
 
 void hp__file_release(hp__file *f)
 {
@@ -300,4 +303,51 @@ int hp_dataset_builtin(hp_dataset **out)
     }
     *out = ds;
     return HP_OK;
+}
+
+/* ------------------------------------------------------------- observations CSV */
+
+static const char *status_code(hp_obs_status s)
+{
+    switch (s) {
+    case HP_OBS_PROVISIONAL: return "P";
+    case HP_OBS_ESTIMATED: return "E";
+    case HP_OBS_MISSING: return "M";
+    case HP_OBS_DERIVED: return "derived";
+    default: return "A";
+    }
+}
+
+int hp_dataset_save_observations_csv_buffer(const hp_dataset *ds, char **out, size_t *len)
+{
+    if (!ds || !out)
+        return hp__fail(HP_EINVAL, "hp_dataset_save_observations_csv_buffer: NULL argument");
+    static const char *const cols[] = {"REF_AREA", "INDICATOR", "TIME_PERIOD", "OBS_VALUE",
+                                       "UNIT_MEASURE", "OBS_STATUS", "VERDICT", "SOURCE",
+                                       "AS_PRINTED"};
+    hp_buf b;
+    hp__buf_init(&b);
+    hp__w_begin(&b, cols, sizeof cols / sizeof *cols, 0);
+    for (size_t si = 0; si < ds->obs.nseries && !b.failed; si++) {
+        const hp__series *s = &ds->obs.series[si];
+        const hp_indicator *ind = hp__indicator_by_index(ds, s->indicator);
+        for (size_t j = 0; j < s->count; j++) {
+            hp_observation o;
+            hp__obs_fill(ds, s, s->start + j, &o);
+            hp__w_text(&b, o.region, 0);
+            hp__buf_puts(&b, ",");
+            hp__w_text(&b, o.indicator, 0);
+            hp__buf_printf(&b, ",%d,", o.year);
+            if (!isnan(o.value))
+                hp__buf_double(&b, o.value); /* shortest exact form: the CSV reads back equal */
+            hp__buf_puts(&b, ",");
+            hp__w_text(&b, ind->unit ? ind->unit : "", 0);
+            hp__buf_printf(&b, ",%s,%s,", status_code(o.status), hp_verdict_name(o.verdict));
+            hp__w_text(&b, o.source, 0);
+            hp__buf_puts(&b, ",");
+            hp__w_text(&b, o.as_printed, 0);
+            hp__buf_puts(&b, "\n");
+        }
+    }
+    return hp__w_finish(&b, out, len);
 }

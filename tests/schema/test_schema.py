@@ -5,10 +5,11 @@ Run from the repository root:
     /usr/bin/python3 -m pytest tests/schema -q
 
 Needs the Debian packages python3-pytest and python3-jsonschema (draft 2020-12 support:
-jsonschema >= 4). The tests marked "loader" also run each hand-made document through
-`healthplan validate --strict --with-builtin` and check that the loader agrees with the schema;
-they use $HEALTHPLAN_CLI, else $HP_BUILD_DIR/healthplan or build/healthplan, and are skipped
-when no built command is found.
+jsonschema >= 4). The test_loader_* tests also run each hand-made document through
+`healthplan validate --strict --with-builtin` and check that the loader agrees with the schema,
+and test_format_doc_file_examples_load loads the examples of docs/format.md; they use
+$HEALTHPLAN_CLI, else $HP_BUILD_DIR/healthplan or build/healthplan, and are skipped when no
+built command is found.
 """
 import json
 import os
@@ -194,6 +195,8 @@ VALID = {
     "reference_value": target({"kind": "reference_value", "scope": "province", "op": "better"}),
     "reference_value by region code": target({"kind": "reference_value", "scope": "430000",
                                               "op": "le"}),
+    "reference_target of the city": target({"kind": "reference_target", "scope": "prefecture"},
+                                           region="430902"),
     "same_ratio": target({"kind": "same_ratio", "indicator": "life_expectancy"},
                          indicator="healthy_life_expectancy"),
     "expr with when": target({"kind": "expr",

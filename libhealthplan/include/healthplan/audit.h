@@ -47,6 +47,7 @@ typedef struct hp_audit_report hp_audit_report;
 
 /**
  * Audit a dataset, or one plan of it.
+ * @param ds the dataset (only read)
  * @param plan a plan id to limit the targets checked, or NULL for all (observations are
  *             always all checked)
  * @param[out] out the report, owned by the caller; it borrows from @p ds
@@ -66,7 +67,11 @@ HP_EXTERN const char *hp_finding_kind_name(hp_finding_kind k);
 /**
  * Write the findings as CSV (severity, kind, region, indicator, year, reported, computed,
  * message, where) or as a JSON array of the same objects.
+ * @param rep the report
+ * @param format #HP_RESULTS_CSV or #HP_RESULTS_JSON
  * @param[out] out NUL-terminated text, free with hp_free()
+ * @param[out] len its length; may be NULL
+ * @return #HP_OK, #HP_EINVAL or #HP_ENOMEM
  */
 HP_EXTERN int hp_audit_write(const hp_audit_report *rep, hp_results_format format, char **out,
                              size_t *len);

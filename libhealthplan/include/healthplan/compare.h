@@ -46,6 +46,8 @@ typedef struct hp_comparison hp_comparison;
 
 /**
  * Compare regions.
+ * @param ds the dataset (only read)
+ * @param opts options; regions are required
  * @param[out] out the comparison, owned by the caller; it borrows from @p ds
  * @return #HP_OK; #HP_ENOTFOUND for an unknown region or indicator (nearest named);
  *         #HP_EINVAL (no regions, more than 64, bad version or year); #HP_ENOMEM
@@ -70,7 +72,10 @@ HP_EXTERN const hp_compare_cell *hp_comparison_cell(const hp_comparison *cmp, si
 /**
  * Write the comparison as CSV (one line per indicator and region: indicator, region, year,
  * value, rank, target, target_value, status, gap) or as a JSON array of the same objects.
+ * @param cmp the comparison
+ * @param format #HP_RESULTS_CSV or #HP_RESULTS_JSON
  * @param[out] out NUL-terminated text, free with hp_free()
+ * @param[out] len its length; may be NULL
  * @return #HP_OK, #HP_EINVAL or #HP_ENOMEM
  */
 HP_EXTERN int hp_comparison_write(const hp_comparison *cmp, hp_results_format format, char **out,

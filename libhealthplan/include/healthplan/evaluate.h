@@ -140,6 +140,8 @@ typedef enum hp_results_format {
  * indicator, year, rule, nature, as_printed, baseline_year, baseline_value, target_value,
  * latest_year, latest_value, status, gap, progress, required_rate, actual_rate, ratio, class,
  * reason.
+ * @param res the results
+ * @param format #HP_RESULTS_CSV or #HP_RESULTS_JSON
  * @param[out] out NUL-terminated text, free with hp_free()
  * @param[out] len its length; may be NULL
  * @return #HP_OK, #HP_EINVAL or #HP_ENOMEM

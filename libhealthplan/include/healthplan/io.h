@@ -55,6 +55,9 @@ HP_EXTERN int hp_dataset_load(hp_dataset *ds, const char *path);
 
 /**
  * Load a dataset JSON document from memory.
+ * @param ds the dataset to add to
+ * @param data the JSON text (need not be NUL-terminated)
+ * @param len its length in bytes
  * @param name the name used in error messages (e.g. the file name); NULL for "<buffer>"
  * @return as hp_dataset_load_files()
  */
@@ -63,6 +66,9 @@ HP_EXTERN int hp_dataset_load_json_buffer(hp_dataset *ds, const char *data, size
 
 /**
  * Load an observations or targets CSV from memory (the header decides which).
+ * @param ds the dataset to add to
+ * @param data the CSV text (need not be NUL-terminated)
+ * @param len its length in bytes
  * @param name the name used in error messages; NULL for "<buffer>"
  * @return as hp_dataset_load_files()
  */
@@ -72,6 +78,7 @@ HP_EXTERN int hp_dataset_load_csv_buffer(hp_dataset *ds, const char *data, size_
 /**
  * Write the whole dataset as one JSON document ("healthplan/1").
  * Loading the result into an empty dataset gives an equal dataset.
+ * @param ds the dataset
  * @param[out] out NUL-terminated text, free with hp_free()
  * @param[out] len its length; may be NULL
  * @return #HP_OK, #HP_EINVAL or #HP_ENOMEM
@@ -88,7 +95,9 @@ HP_EXTERN int hp_dataset_save_json(const hp_dataset *ds, const char *path);
 /**
  * Write the observations as SDMX-style CSV (REF_AREA, INDICATOR, TIME_PERIOD, OBS_VALUE,
  * UNIT_MEASURE, OBS_STATUS, VERDICT, SOURCE).
+ * @param ds the dataset
  * @param[out] out NUL-terminated text, free with hp_free()
+ * @param[out] len its length; may be NULL
  * @return #HP_OK, #HP_EINVAL or #HP_ENOMEM
  */
 HP_EXTERN int hp_dataset_save_observations_csv_buffer(const hp_dataset *ds, char **out,

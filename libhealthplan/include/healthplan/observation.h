@@ -65,8 +65,12 @@ HP_EXTERN int hp_dataset_add_observations(hp_dataset *ds, const hp_observation *
 /**
  * Add one series (many years of one region and indicator) from plain arrays, as bulk
  * callers (numpy) hold them.
+ * @param ds the dataset
+ * @param region region code
+ * @param indicator indicator id
  * @param years  @p n years
  * @param values @p n values (finite)
+ * @param n number of values
  * @param source source of every value; may be NULL
  * @return as hp_dataset_add_observations()
  */
@@ -76,6 +80,10 @@ HP_EXTERN int hp_dataset_add_series(hp_dataset *ds, const char *region, const ch
 
 /**
  * The observation of @p region / @p indicator in exactly @p year.
+ * @param ds the dataset
+ * @param region region code
+ * @param indicator indicator id
+ * @param year the year
  * @param[out] out the observation (strings borrowed from @p ds)
  * @return #HP_OK; #HP_ENOTFOUND when there is none (or the region or indicator is unknown);
  *         #HP_EINVAL

@@ -43,6 +43,8 @@ HP_EXTERN int hp_dataset_add_region(hp_dataset *ds, const hp_region_info *info);
 
 /**
  * Find a region by code.
+ * @param ds the dataset
+ * @param code the code ("430900", "CN")
  * @param[out] out the region, borrowed from @p ds
  * @return #HP_OK, #HP_ENOTFOUND (hp_error_last() names the nearest code) or #HP_EINVAL
  */

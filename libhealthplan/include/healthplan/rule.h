@@ -144,6 +144,7 @@ HP_EXTERN const char *hp_rule_op_name(hp_rule_op op);
 
 /**
  * Write @p rule as a short phrase for people ("≤ 18", "−30% vs 2015", "−0.5 per year").
+ * @param rule the rule
  * @param[out] out NUL-terminated string; free with hp_free()
  * @return #HP_OK, #HP_EINVAL or #HP_ENOMEM
  */
