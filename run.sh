@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential cmake pkg-config libcjson-dev libutf8proc-dev libcriterion-dev locales)
+PACKAGES=(build-essential cmake pkg-config libcjson-dev libutf8proc-dev libcriterion-dev locales
+          doxygen swig python3-dev python3-numpy python3-pandas python3-pytest
+          python3-matplotlib python3-jsonschema)
 BUILD=${HP_BUILD_DIR:-build}
 
 deps() {
@@ -59,7 +61,7 @@ demo)
 test)
     deps
     german_locale
-    build -DHP_WERROR=ON
+    build -DHP_WERROR=ON -DHP_BUILD_DOCS=ON
     ctest --test-dir "$BUILD" --output-on-failure -j "$(nproc)"
     ;;
 *)

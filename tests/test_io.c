@@ -219,7 +219,7 @@ Test(json, unknown_keys_warn_and_strict_refuses)
     opts.warn_ctx = warnings;
     const char *paths[] = {path};
     HP_ASSERT_OK(hp_dataset_load_files(ds, paths, 1, &opts));
-    cr_assert(strstr(warnings, "2:29 unknown key \"nmae_en\" in a regions record (did you mean \"name_en\"?)") != NULL,
+    cr_assert(strstr(warnings, "2:29 unknown key \"nmae_en\" in a region record (did you mean \"name_en\"?)") != NULL,
               "%s", warnings);
     hp_dataset_free(ds);
     HP_ASSERT_OK(hp_dataset_new(&ds));
@@ -385,4 +385,55 @@ Test(csv, observations_round_trip_through_csv)
     cr_assert(eq(sz, hp_dataset_observation_count(a), before));
     hp_free(csv);
     hp_dataset_free(a);
+}
+
+Test(json, trailing_comma_is_named)
+{
+    expect_fail(1, "{\"regions\": [{\"code\": \"CN\"},\n ]}", HP_EPARSE, 2, 2,
+                "expected a value after \",\" (JSON has no trailing commas)");
+}
+
+Test(json, missing_required_field_uses_the_record_name)
+{
+    expect_fail(1, "{\"regions\": [{\"name_en\": \"China\"}]}", HP_EVALIDATE, 1, 14,
+                "a region needs \"code\"");
+    expect_fail(1, "{\"observations\": [{\"indicator\": \"infant_mortality\", \"year\": 2020, \"value\": 2.82}]}",
+                HP_EVALIDATE, 1, 19, "an observation needs \"region\"");
+}
+
+Test(json, the_same_figure_from_another_source_merges)
+{
+    hp_dataset *ds = base();
+    const char *t = "{\"observations\": [{\"region\": \"430900\", \"indicator\": \"infant_mortality\", "
+                    "\"year\": 2020, \"value\": 2.82, \"source\": \"another table\"}]}";
+    HP_ASSERT_OK(hp_dataset_load_json_buffer(ds, t, strlen(t), "other.json"));
+    hp_observation o;
+    HP_ASSERT_OK(hp_dataset_observation(ds, "430900", "infant_mortality", 2020, &o));
+    cr_assert(eq(str, (char *)o.source, "000_a51199b982b88bfe.txt, row 3")); /* the first kept */
+    cr_assert(eq(sz, hp_dataset_observation_count(ds), 1));
+    hp_dataset_free(ds);
+}
+
+Test(csv, targets_csv_matches_names_of_a_catalogue_in_the_same_load)
+{
+    char pj[] = "/tmp/hp_test_cat_XXXXXX", pc[] = "/tmp/hp_test_tab_XXXXXX";
+    int fj = mkstemp(pj), fc = mkstemp(pc);
+    const char *j = "{\"regions\": [{\"code\": \"430900\"}],"
+                    " \"indicators\": [{\"id\": \"infant_mortality\", \"name_zh\": \"婴儿死亡率\", \"direction\": \"lower\"}],"
+                    " \"plans\": [{\"id\": \"p\", \"region\": \"430900\", \"baseline_year\": 2020}]}";
+    const char *c = "plan,indicator,year,target,baseline\np,婴儿死亡率（‰）,2025,≤6,2.82\n";
+    cr_assert(eq(long, (long)write(fj, j, strlen(j)), (long)strlen(j)));
+    cr_assert(eq(long, (long)write(fc, c, strlen(c)), (long)strlen(c)));
+    close(fj);
+    close(fc);
+    hp_dataset *ds;
+    HP_ASSERT_OK(hp_dataset_new(&ds));
+    const char *paths[] = {pc, pj}; /* the CSV first: JSON files are read before CSV files */
+    HP_ASSERT_OK(hp_dataset_load_files(ds, paths, 2, NULL));
+    const hp_target *t;
+    HP_ASSERT_OK(hp_dataset_find_target(ds, "p", "1", &t));
+    cr_assert(eq(str, (char *)hp_indicator_id(hp_target_indicator(t)), "infant_mortality"));
+    hp_dataset_free(ds);
+    unlink(pj);
+    unlink(pc);
 }

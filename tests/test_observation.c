@@ -47,12 +47,22 @@ Test(observation, qualitative_verdicts)
 {
     hp_dataset *ds = yiyang();
     hp_observation o = {"430900", "child_myopia_rate", 2020, NAN, HP_VERDICT_MET, HP_OBS_FINAL,
-                        "test", "优于目标值"};
+                        "test", "优于目标值", "the background text gives the number"};
     HP_ASSERT_OK(hp_dataset_add_observations(ds, &o, 1));
     hp_observation back;
     HP_ASSERT_OK(hp_dataset_observation(ds, "430900", "child_myopia_rate", 2020, &back));
     cr_assert(eq(int, back.verdict, HP_VERDICT_MET));
     cr_assert(eq(str, (char *)back.as_printed, "优于目标值"));
+    cr_assert(eq(str, (char *)back.note, "the background text gives the number"));
+    /* the note survives a save and a load */
+    char *json = hpt_dump(ds);
+    hp_dataset *again;
+    HP_ASSERT_OK(hp_dataset_new(&again));
+    HP_ASSERT_OK(hp_dataset_load_json_buffer(again, json, strlen(json), "saved.json"));
+    HP_ASSERT_OK(hp_dataset_observation(again, "430900", "child_myopia_rate", 2020, &back));
+    cr_assert(eq(str, (char *)back.note, "the background text gives the number"));
+    hp_free(json);
+    hp_dataset_free(again);
     /* a verdict is not a number: the latest numeric value skips it */
     cr_assert(eq(int, hp_dataset_latest_observation(ds, "430900", "child_myopia_rate", 2020, &back),
                  HP_ENOTFOUND));
@@ -66,8 +76,8 @@ Test(observation, bad_input_changes_nothing)
     double v1[] = {46.1};
     HP_ASSERT_OK(hp_dataset_add_series(ds, "430900", "child_myopia_rate", y1, v1, 1, NULL));
     hp_observation obs[2] = {
-        {"430900", "child_myopia_rate", 2021, 45.5, HP_VERDICT_NONE, HP_OBS_FINAL, NULL, NULL},
-        {"430900", "child_myopia_rate", 2020, 47.0, HP_VERDICT_NONE, HP_OBS_FINAL, NULL, NULL}};
+        {"430900", "child_myopia_rate", 2021, 45.5, HP_VERDICT_NONE, HP_OBS_FINAL, NULL, NULL, NULL},
+        {"430900", "child_myopia_rate", 2020, 47.0, HP_VERDICT_NONE, HP_OBS_FINAL, NULL, NULL, NULL}};
     cr_assert(eq(int, hp_dataset_add_observations(ds, obs, 2), HP_EEXISTS));
     HP_ASSERT_MSG("is 47 here but 46.1 was already loaded");
     cr_assert(eq(sz, hp_dataset_observation_count(ds), 1));

@@ -955,6 +955,26 @@ PyObject *hp_py_result(const hp_results *res, size_t i)
                          hp_py_text(hp_target_as_printed(t)));
 }
 
+/* Result rows start..stop-1 as a list of tuples as hp_py_result() gives. */
+PyObject *hp_py_results_rows(const hp_results *res, size_t start, size_t stop)
+{
+    size_t n = hp_results_count(res);
+    if (stop > n)
+        stop = n;
+    if (start > stop)
+        start = stop;
+    PyObject *list = PyList_New((Py_ssize_t)(stop - start));
+    for (size_t i = start; list && i < stop; i++) {
+        PyObject *t = hp_py_result(res, i);
+        if (!t) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)(i - start), t);
+    }
+    return list;
+}
+
 /* The CSV columns of hp_results_write() as a dict of lists, typed: numbers as float, years as
  * int, empty cells as None. One C loop. */
 PyObject *hp_py_results_columns(const hp_results *res)

@@ -114,6 +114,9 @@ void hp__text_position(const char *text, size_t len, size_t offset, int *line, i
     }
     if (line)
         *line = ln;
+    /* a byte order mark is not a column */
+    if (start == 0 && len >= 3 && offset >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+        start = 3;
     if (column)
         *column = hp__utf8_count(text + start, offset - start) + 1;
 }

@@ -258,6 +258,19 @@ int hp__commit(hp_dataset *st)
             goto fail;
         have_merged = 1;
     }
+    /* notes of the staged observations: interned into the base's pool, room reserved; a
+     * figure that already had a note keeps it */
+    if (st->nnotes && hp__u64map_reserve(&base->obs_notes, st->nnotes) != HP_OK) {
+        rc = hp__oom();
+        goto fail;
+    }
+    for (size_t i = 0; i < st->nnotes; i++) {
+        const char *text = hp__strpool_get(&st->pool, st->notes[i].note);
+        if (hp__strpool_intern(&base->pool, text, strlen(text), &st->notes[i].note) != HP_OK) {
+            rc = hp__oom();
+            goto fail;
+        }
+    }
 
     /* phase 2: nothing below can fail */
     clear_text(&st->regions, offsetof(hp_region, src));
@@ -294,6 +307,12 @@ int hp__commit(hp_dataset *st)
         hp__free(old.note);
         hp__free(old.series);
         hp__u64map_free(&old.index);
+    }
+    for (size_t i = 0; i < st->nnotes; i++) {
+        uint32_t row = st->notes[i].row, old;
+        uint64_t key = HP_OBS_KEY(st->stage.region[row], st->stage.indicator[row], st->stage.year[row]);
+        if (!hp__u64map_get(&base->obs_notes, key, &old))
+            hp__u64map_put(&base->obs_notes, key, st->notes[i].note); /* reserved: cannot fail */
     }
     hp__arena_splice(&base->arena, &st->arena);
     /* the records now belong to the base */

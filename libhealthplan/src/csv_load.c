@@ -98,7 +98,7 @@ static int load_observations(hp_dataset *st, uint16_t file, hp__csv *r)
             !strcasecmp(name, "UNIT_MULT") || !strcasecmp(name, "COMMENT"))
             continue;
         const hp__csv_field *fl = hp__csv_field_at(r, i);
-        if ((rc = hp__warn(st, f->name, 1, hp__csv_column(r, fl->offset), name,
+        if ((rc = hp__warn(st, f->name, hp__csv_line(r), hp__csv_column(r, fl->offset), name,
                            "unknown column \"%s\" is ignored", name)) != HP_OK)
             return rc;
     }

@@ -57,6 +57,7 @@ int hp_dataset_new(hp_dataset **out)
     table_init(&ds->targets);
     hp__strmap_init(&ds->names);
     hp__u64map_init(&ds->obs.index);
+    hp__u64map_init(&ds->obs_notes);
     hp__strmap_init(&ds->ref_map);
     if (hp__strpool_init(&ds->pool) != HP_OK) {
         hp_dataset_free(ds);
@@ -106,6 +107,8 @@ void hp_dataset_free(hp_dataset *ds)
     table_free(&ds->targets);
     hp__strmap_free(&ds->names);
     obs_store_free(&ds->obs);
+    hp__u64map_free(&ds->obs_notes);
+    hp__free(ds->notes);
     hp__strpool_free(&ds->pool);
     obs_stage_free(&ds->stage);
     for (size_t i = 0; i < ds->nfiles; i++)
@@ -490,12 +493,25 @@ int hp_dataset_match_indicator(const hp_dataset *ds, const char *name, const hp_
     if (rc != HP_OK)
         return rc;
     uint32_t idx;
-    for (int pass = 0; pass < 2; pass++) {
-        const hp_dataset *d = pass == 0 ? (ds->base ? ds->base : ds) : (ds->base ? ds : NULL);
-        if (d && hp__strmap_get(&d->names, norm, &idx)) {
-            *out = hp__indicator_by_index(ds, idx);
-            hp__free(norm);
-            return HP_OK;
+    const hp_dataset *committed = ds->base ? ds->base : ds;
+    if (hp__strmap_get(&committed->names, norm, &idx)) {
+        *out = hp__indicator_by_index(ds, idx);
+        hp__free(norm);
+        return HP_OK;
+    }
+    /* indicators staged in the same load have no name index yet: compare them one by one */
+    for (size_t i = 0; ds->base && i < ds->indicators.n; i++) {
+        const hp_indicator *ind = ds->indicators.items[i];
+        for (size_t k = 0; k < ind->naliases + 2; k++) {
+            const char *cand = k == 0 ? ind->name_zh : k == 1 ? ind->name_en : ind->aliases[k - 2];
+            char *cn = NULL;
+            int same = cand && hp__normalize_name(cand, &cn) == HP_OK && !strcmp(cn, norm);
+            hp__free(cn);
+            if (same) {
+                *out = ind;
+                hp__free(norm);
+                return HP_OK;
+            }
         }
     }
     /* suggest the closest names */

@@ -83,6 +83,11 @@ typedef struct hp__table {
     hp__strmap map;
 } hp__table;
 
+/* The key of an observation: region, indicator and year packed in 64 bits (regions and
+ * indicators below 2^24). Sorting by it sorts by region, indicator, year. */
+#define HP_OBS_KEY(r, i, y) \
+    (((uint64_t)(r) << 40) | ((uint64_t)(i) << 16) | (uint64_t)((y) - HP_YEAR_MIN))
+
 /* Observation flags: bits 0-2 status, bits 3-4 verdict. */
 #define HP_FLAG_STATUS(f) ((hp_obs_status)((f) & 7))
 #define HP_FLAG_VERDICT(f) ((hp_verdict)(((f) >> 3) & 3))
@@ -143,6 +148,7 @@ struct hp_dataset {
     hp__table regions, indicators, plans, targets;
     hp__strmap names;            /* normalised indicator names and aliases -> indicator index */
     hp__obs_store obs;
+    hp__u64map obs_notes;        /* HP_OBS_KEY -> pool id of the observation's note (sparse) */
     hp__strpool pool;
     /* staging only */
     hp__obs_stage stage;
@@ -152,6 +158,8 @@ struct hp_dataset {
     size_t nrefs, refs_cap;
     hp__strmap ref_map;          /* "r:code" / "i:id" -> pending ref index */
     size_t ref_rows;             /* staged observations [0, ref_rows) hold pending refs */
+    struct hp__staged_note { uint32_t row, note; } *notes; /* notes of staged rows (pool ids) */
+    size_t nnotes, notes_cap;
     const hp_load_options *opts;
 };
 
@@ -196,6 +204,8 @@ int hp__stage_obs(hp_dataset *st, uint32_t region, uint32_t indicator, int year,
 int hp__stage_obs_ref(hp_dataset *st, const char *region, const char *indicator, int year,
                       double value, uint8_t flags, const char *source, const char *note,
                       const hp__src *src);
+/* Attach a note to the last staged observation. */
+int hp__stage_obs_note(hp_dataset *st, const char *note, size_t len);
 /* Resolve the pending references of staged JSON observations (before CSV rows are staged). */
 int hp__resolve_obs_refs(hp_dataset *st);
 /* Register a file being loaded (the staging dataset owns `mapping`). */

@@ -275,6 +275,17 @@ typedef struct rec {
     const cJSON *obj;
 } rec;
 
+/* "region" for the "regions" array, and so on. */
+static const char *singular(const char *kind)
+{
+    if (!strcmp(kind, "regions")) return "region";
+    if (!strcmp(kind, "indicators")) return "indicator";
+    if (!strcmp(kind, "plans")) return "plan";
+    if (!strcmp(kind, "targets")) return "target";
+    if (!strcmp(kind, "observations")) return "observation";
+    return kind;
+}
+
 static const char *type_name(const cJSON *v)
 {
     if (cJSON_IsString(v)) return "a string";
@@ -299,8 +310,9 @@ static int get_str(rec *r, const cJSON *obj, const char *key, const char *path, 
     *out = NULL;
     if (!v || cJSON_IsNull(v)) {
         if (required)
-            return hp__src_error(&r->src, HP_EVALIDATE, NULL, "%s needs \"%s\"",
-                                 r->src.kind, path);
+            return hp__src_error(&r->src, HP_EVALIDATE, NULL, "a%s %s needs \"%s\"",
+                                 strchr("aeiou", singular(r->src.kind)[0]) ? "n" : "",
+                                 singular(r->src.kind), path);
         return HP_OK;
     }
     if (!cJSON_IsString(v))
@@ -317,8 +329,9 @@ static int get_num(rec *r, const cJSON *obj, const char *key, const char *path, 
         *present = 0;
     if (!v || cJSON_IsNull(v)) {
         if (required)
-            return hp__src_error(&r->src, HP_EVALIDATE, NULL, "%s needs \"%s\"",
-                                 r->src.kind, path);
+            return hp__src_error(&r->src, HP_EVALIDATE, NULL, "a%s %s needs \"%s\"",
+                                 strchr("aeiou", singular(r->src.kind)[0]) ? "n" : "",
+                                 singular(r->src.kind), path);
         return HP_OK;
     }
     if (!cJSON_IsNumber(v))
@@ -357,7 +370,7 @@ static int check_keys(rec *r, const cJSON *obj, const char *const *known, const 
             if (!strcmp(d->string, c->string))
                 return hp__src_error(&r->src, HP_EVALIDATE, NULL,
                                      "key \"%s%s\" appears twice in one %s record", prefix,
-                                     c->string, r->src.kind);
+                                     c->string, singular(r->src.kind));
         int ok = 0;
         const char *best = NULL;
         size_t bestd = 3;
@@ -383,11 +396,14 @@ static int check_keys(rec *r, const cJSON *obj, const char *const *known, const 
         int rc;
         if (best)
             rc = hp__warn(r->s->st, r->s->f->name, line, col, where_field,
-                          "unknown key \"%s\" in a %s record (did you mean \"%s\"?)", path,
-                          r->src.kind, best);
+                          "unknown key \"%s\" in %s %s record (did you mean \"%s\"?)", path,
+                          strchr("aeiou", singular(r->src.kind)[0]) ? "an" : "a",
+                          singular(r->src.kind), best);
         else
             rc = hp__warn(r->s->st, r->s->f->name, line, col, where_field,
-                          "unknown key \"%s\" in a %s record", path, r->src.kind);
+                          "unknown key \"%s\" in %s %s record", path,
+                          strchr("aeiou", singular(r->src.kind)[0]) ? "an" : "a",
+                          singular(r->src.kind));
         if (rc != HP_OK)
             return rc;
     }
@@ -586,7 +602,7 @@ static int read_target(rec *r)
     }
     const cJSON *jr = cJSON_GetObjectItemCaseSensitive(r->obj, "rule");
     if (!jr || cJSON_IsNull(jr)) {
-        rc = hp__src_error(&r->src, HP_EVALIDATE, NULL, "targets needs \"rule\"");
+        rc = hp__src_error(&r->src, HP_EVALIDATE, NULL, "a target needs \"rule\"");
     } else if (!cJSON_IsObject(jr)) {
         rc = wrong_type(r, "rule", "an object", jr);
     } else {
@@ -614,8 +630,8 @@ static int read_target(rec *r)
 static int read_observation(rec *r)
 {
     static const char *const keys[] = {"region", "indicator", "year", "value", "verdict",
-                                       "status", "source", "as_printed", NULL};
-    const char *region, *indicator, *source, *as_printed;
+                                       "status", "source", "as_printed", "note", NULL};
+    const char *region, *indicator, *source, *as_printed, *note;
     double value = NAN;
     int year, status, verdict, present, rc;
     if ((rc = check_keys(r, r->obj, keys, "")) ||
@@ -625,6 +641,7 @@ static int read_observation(rec *r)
         (rc = get_num(r, r->obj, "value", "value", 0, &value, &present)) ||
         (rc = get_str(r, r->obj, "source", "source", 0, &source)) ||
         (rc = get_str(r, r->obj, "as_printed", "as_printed", 0, &as_printed)) ||
+        (rc = get_str(r, r->obj, "note", "note", 0, &note)) ||
         (rc = get_enum(r, r->obj, "status", STATUS_NAMES, STATUS_VALUES, HP_OBS_FINAL, &status)) ||
         (rc = get_enum(r, r->obj, "verdict", VERDICT_NAMES, VERDICT_VALUES, HP_VERDICT_NONE,
                        &verdict)))
@@ -638,8 +655,11 @@ static int read_observation(rec *r)
     if (present && status == HP_OBS_MISSING)
         return hp__src_error(&r->src, HP_EVALIDATE, "status",
                              "an observation with status \"missing\" has no \"value\"");
-    return hp__stage_obs_ref(r->s->st, region, indicator, year, value,
-                             HP_FLAGS(status, verdict), source, as_printed, &r->src);
+    rc = hp__stage_obs_ref(r->s->st, region, indicator, year, value, HP_FLAGS(status, verdict),
+                           source, as_printed, &r->src);
+    if (rc == HP_OK && note)
+        rc = hp__stage_obs_note(r->s->st, note, strlen(note));
+    return rc;
 }
 
 typedef int (*reader_fn)(rec *r);
@@ -673,6 +693,9 @@ static int read_array(scanner *s, const char *kind, reader_fn fn)
             }
             s->pos++;
             skip_ws(s);
+            if (s->pos < s->len && s->t[s->pos] == ']')
+                return scan_error(s, s->pos, HP_EPARSE, NULL,
+                                  "expected a value after \",\" (JSON has no trailing commas)");
         }
         size_t start = s->pos, end;
         int rc = skip_value(s, start, &end);
@@ -1017,6 +1040,8 @@ int hp_dataset_save_json_buffer(const hp_dataset *ds, char **out, size_t *len)
                 kv_str(&b, "source", o.source, &first);
             if (*o.as_printed)
                 kv_str(&b, "as_printed", o.as_printed, &first);
+            if (*o.note)
+                kv_str(&b, "note", o.note, &first);
             hp__buf_puts(&b, "}");
         }
     }

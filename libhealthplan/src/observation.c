@@ -120,6 +120,20 @@ int hp__stage_obs_ref(hp_dataset *st, const char *region, const char *indicator,
     return rc;
 }
 
+int hp__stage_obs_note(hp_dataset *st, const char *note, size_t len)
+{
+    if (!len || !st->stage.n)
+        return HP_OK;
+    uint32_t id;
+    if (hp__grow((void **)&st->notes, &st->notes_cap, st->nnotes + 1, sizeof *st->notes) != HP_OK ||
+        hp__strpool_intern(&st->pool, note, len, &id) != HP_OK)
+        return hp__oom();
+    st->notes[st->nnotes].row = (uint32_t)(st->stage.n - 1);
+    st->notes[st->nnotes].note = id;
+    st->nnotes++;
+    return HP_OK;
+}
+
 int hp__resolve_obs_refs(hp_dataset *st)
 {
     for (size_t k = 0; k < st->nrefs; k++) {
@@ -223,6 +237,10 @@ void hp__obs_fill(const hp_dataset *ds, const hp__series *s, size_t i, hp_observ
     out->status = HP_FLAG_STATUS(ds->obs.flags[i]);
     out->source = hp__strpool_get(&ds->pool, ds->obs.source[i]);
     out->as_printed = hp__strpool_get(&ds->pool, ds->obs.note[i]);
+    uint32_t note = 0;
+    if (ds->obs_notes.n)
+        hp__u64map_get(&ds->obs_notes, HP_OBS_KEY(s->region, s->indicator, out->year), &note);
+    out->note = hp__strpool_get(&ds->pool, note);
 }
 
 static int lookup_series(const hp_dataset *ds, const char *region, const char *indicator,
@@ -309,10 +327,13 @@ static int cmp_keyed(const void *a, const void *b)
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
+/* The same figure: value (or verdict) and status. Where it was read (source, printed words)
+ * may differ: the figure loaded first keeps its own. */
 static int same_obs(uint8_t f1, double v1, uint32_t s1, uint32_t n1, uint8_t f2, double v2,
                     uint32_t s2, uint32_t n2)
 {
-    return f1 == f2 && ((isnan(v1) && isnan(v2)) || v1 == v2) && s1 == s2 && n1 == n2;
+    (void)s1, (void)s2, (void)n1, (void)n2;
+    return f1 == f2 && ((isnan(v1) && isnan(v2)) || v1 == v2);
 }
 
 static void describe_value(char *out, size_t cap, double v, uint8_t flags)
@@ -617,6 +638,8 @@ static int add_observations(hp_dataset *ds, const hp_observation *obs, size_t n,
         rc = hp__stage_obs(st, r->index, ind->index, o.year, o.value,
                            HP_FLAGS(o.status, o.verdict), o.source, o.source ? strlen(o.source) : 0,
                            o.as_printed, o.as_printed ? strlen(o.as_printed) : 0, i, 0);
+        if (rc == HP_OK && o.note)
+            rc = hp__stage_obs_note(st, o.note, strlen(o.note));
         if (rc != HP_OK)
             goto done;
     }

@@ -56,7 +56,7 @@ KEYS = {
     "regions": ({"code", "name_zh", "name_en", "level"}, {"parent"}),
     "indicators": ({"id", "name_zh", "name_en", "aliases", "unit", "direction", "category"},
                    {"ratio", "additive", "description"}),
-    "plans": ({"id", "title", "region", "start", "end", "baseline_year", "source"}, set()),
+    "plans": ({"id", "title", "region", "start", "end", "source"}, {"baseline_year"}),
     "targets": ({"plan", "id", "indicator", "year", "rule", "nature", "as_printed", "source"},
                 {"region", "departments", "unit_as_printed", "note"}),
     "observations": ({"region", "indicator", "year", "source"},
@@ -278,7 +278,8 @@ def main():
         if r.get("region") not in regions:
             c.bad(where, f"region {r.get('region')!r} is not a region")
         for f in ("start", "end", "baseline_year"):
-            check_year(c, f"{where} {f}", r.get(f))
+            if f in r or f != "baseline_year":
+                check_year(c, f"{where} {f}", r.get(f))
         if isinstance(r.get("start"), int) and isinstance(r.get("end"), int) and r["start"] > r["end"]:
             c.bad(where, "start after end")
         if not str(r.get("source", "")).strip():

@@ -49,19 +49,6 @@ def describe(errors):
 
 # --------------------------------------------------------------------------- built-in data
 
-# Observation records of the built-in data carry a "note" key that the loader does not read:
-# `healthplan validate libhealthplan/data/*.json` warns "unknown key "note" in a observations
-# record" 86 times and drops the notes, and `validate --strict` fails. The schema follows the
-# loader and rejects the key; until the loader reads it (or the data drops it) these are the
-# only schema errors the built-in files may have. test_builtin_data_strictly_valid (xfail,
-# strict) turns red as soon as the gap is closed, so that this allowance is removed with it.
-def is_known_observation_note_gap(error):
-    path = list(error.absolute_path)
-    return (error.validator == "additionalProperties"
-            and len(path) == 2 and path[0] == "observations"
-            and set(error.instance) - set(error.schema["properties"]) == {"note"})
-
-
 def test_builtin_data_exists():
     names = {p.name for p in DATA_FILES}
     assert {"regions.json", "indicators.json", "yiyang-13fyp.json", "yiyang-14fyp.json",
@@ -71,12 +58,10 @@ def test_builtin_data_exists():
 @pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)
 def test_builtin_file_matches_schema(validator, path):
     document = json.loads(path.read_text(encoding="utf-8"))
-    errors = [e for e in errors_of(validator, document) if not is_known_observation_note_gap(e)]
+    errors = list(errors_of(validator, document))
     assert not errors, f"{path.name} does not match the schema:\n{describe(errors)}"
 
 
-@pytest.mark.xfail(strict=True, reason="built-in observations carry \"note\", which the loader "
-                   "warns about and drops (see docs/format.md, Known gaps)")
 def test_builtin_data_strictly_valid(validator):
     bad = {p.name: len(errors_of(validator, json.loads(p.read_text(encoding="utf-8"))))
            for p in DATA_FILES}
@@ -303,7 +288,6 @@ INVALID = {
     "unknown key in a target": target(comment="x"),
     "unknown key in ratio": doc(indicators=[{"id": "schema_test", "ratio": {
         "numerator": "beds", "denominator": "population", "scale": 1000, "unit": "x"}}]),
-    "observation note": observation(note="the loader does not read notes on observations"),
     "unknown top-level key": doc(region=[]),
     "no format": {"regions": [{"code": "schema-test"}]},
     # top level

@@ -45,6 +45,7 @@ typedef struct hp_observation {
     hp_obs_status status;    /**< Status. */
     const char *source;      /**< Where the figure comes from; NULL or "" for none. */
     const char *as_printed;  /**< The words as printed ("优于目标值"); NULL or "" for none. */
+    const char *note;        /**< A remark on the figure (a conflicting source, how it was read); NULL or "" for none. */
 } hp_observation;
 
 /**

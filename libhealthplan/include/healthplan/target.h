@@ -46,7 +46,8 @@ typedef struct hp_target_info {
  * (their identifiers must be indicator ids of the dataset).
  * @return #HP_OK (also when identical); #HP_EEXISTS for the same plan and id with other
  *         content; #HP_ENOTFOUND for an unknown plan, indicator or region (the message names
- *         the nearest); #HP_EINVAL for missing fields; #HP_ERANGE for a year outside 1949–2100;
+ *         the nearest); #HP_EVALIDATE for missing fields or a malformed id; #HP_EINVAL for
+ *         NULL arguments; #HP_ERANGE for a year outside 1949–2100;
  *         #HP_EPARSE for an unreadable expression; #HP_ENOMEM. On failure @p ds is unchanged.
  */
 HP_EXTERN int hp_dataset_add_target(hp_dataset *ds, const hp_target_info *info);
