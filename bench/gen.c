@@ -28,7 +28,9 @@
  * Series have trends, noise, late starts, missing years (absent rows and OBS_STATUS M gaps),
  * provisional and estimated values, zeros (maternal deaths) and negative values (natural growth).
  */
+#ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
+#endif
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>

@@ -271,10 +271,10 @@ Test(evaluate, filters_and_summaries)
     hp_eval_options o = HP_EVAL_OPTIONS_INIT;
     o.plan = "p15";
     run r = evaluate(&o);
-    cr_assert(eq(sz, hp_results_count(r.res), 3));
+    cr_assert(eq(sz, hp_results_count(r.res), 4));
     size_t counts[HP_STATUS_COUNT];
-    cr_assert(eq(sz, hp_results_count_status(r.res, "p15", -1, NULL, counts), 3));
-    cr_assert(eq(sz, counts[HP_STATUS_ON_TRACK], 2));
+    cr_assert(eq(sz, hp_results_count_status(r.res, "p15", -1, NULL, counts), 4));
+    cr_assert(eq(sz, counts[HP_STATUS_ON_TRACK], 3));
     cr_assert(eq(sz, counts[HP_STATUS_ACHIEVED], 1));
     done(&r);
 }
@@ -373,4 +373,16 @@ Test(evaluate, names)
 {
     cr_assert(eq(str, (char *)hp_status_name(HP_STATUS_OFF_TRACK), "off_track"));
     cr_assert(eq(str, (char *)hp_status_name(HP_STATUS_NOT_ASSESSABLE), "not_assessable"));
+}
+
+Test(evaluate, change_by_adds_to_the_reference)
+{
+    run r = evaluate(NULL);
+    char why[512];
+    const hp_result *x = get(&r, "S", why, sizeof why);
+    CLOSE(x->target_value, 77.5); /* 76 (2015) + 1.5 years */
+    cr_assert(eq(int, x->met, 1));  /* 77.5 in 2020 */
+    cr_assert(eq(int, x->status, HP_STATUS_ON_TRACK));
+    HAS(why, "target 76 (2015) + 1.5 = 77.5");
+    done(&r);
 }

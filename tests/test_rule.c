@@ -466,10 +466,6 @@ static const struct reject_case {
     {"abc", 1, "\"abc\""},
     {"", 1, "empty phrase"},
     {"   ", 1, "empty phrase"},
-    {"比2015年提高3.1岁", 12, "absolute change"},
-    {"在2020年基础上继续提高1岁左右", 15, "absolute change"},
-    {"较2020年下降2个百分点", 10, "percentage points"},
-    {"下降0.5个百分点", 6, "percentage points"},
     {"15–10", 4, "low end is above the high end"},
     {"比1900年降低30%", 2, "1900"},
     {"≤ 25 以上", 6, "contradicts"},
@@ -985,4 +981,47 @@ Test(rule_alloc, every_failure_is_reported_and_cleaned_up)
     alloc_budget = -1;
     hp_set_allocator(NULL);
     cr_assert(succeeded);
+}
+
+/* Absolute changes from a year, in the indicator's unit (change_by). */
+Test(rule_parse, absolute_change_from_a_year)
+{
+    static const struct {
+        const char *phrase;
+        double value;
+        int ref_year;
+    } cases[] = {
+        {"比2015年提高3.1岁", 3.1, 2015},
+        {"在2020年基础上继续提高1岁左右", 1, 2020},
+        {"较2020年下降2个百分点", -2, 2020},
+        {"下降0.5个百分点", -0.5, 0},
+        {"-2 pp vs 2020", -2, 2020},
+        {"+3.1 years vs 2015", 3.1, 2015},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hp_rule r;
+        int rc = hp_rule_parse(cases[i].phrase, &r);
+        cr_assert(eq(int, rc, HP_OK), "%s: %s", cases[i].phrase, hp_error_last()->message);
+        cr_assert(eq(int, r.kind, HP_RULE_CHANGE_BY), "%s", cases[i].phrase);
+        cr_assert(ieee_ulp_eq(dbl, r.value, cases[i].value, 4), "%s: %g", cases[i].phrase, r.value);
+        cr_assert(eq(int, r.ref_year, cases[i].ref_year), "%s", cases[i].phrase);
+        char *json;
+        HP_ASSERT_OK(hp_rule_to_json(&r, &json));
+        hp_rule back;
+        HP_ASSERT_OK(hp_rule_from_json(json, &back));
+        cr_assert(eq(int, back.kind, HP_RULE_CHANGE_BY));
+        hp_free(json);
+        hp_rule_dispose(&back);
+        hp_rule_dispose(&r);
+    }
+    hp_rule r;
+    HP_ASSERT_OK(hp_rule_parse("比2015年提高3.1岁", &r));
+    char *text;
+    HP_ASSERT_OK(hp_rule_to_json(&r, &text));
+    cr_assert(eq(str, text, "{\"kind\":\"change_by\",\"value\":3.1,\"ref_year\":2015}"));
+    hp_free(text);
+    HP_ASSERT_OK(hp_rule_describe(&r, &text));
+    cr_assert(eq(str, text, "+3.1 vs 2015"));
+    hp_free(text);
+    hp_rule_dispose(&r);
 }

@@ -308,7 +308,17 @@ HP_RC(hp_expr_to_string)
 %ignore hp_expr_eval;
 %ignore hp_free;
 
-/* Records handed out by the library are read-only. */
+/* Records handed out by the library are read-only, and never created or freed from Python
+ * (hp_progress_input, hp_progress_result and hp_thresholds are the value types a caller
+ * makes, for hp_progress_compute()). */
+%nodefaultctor hp_error;
+%nodefaultdtor hp_error;
+%nodefaultctor hp_result;
+%nodefaultdtor hp_result;
+%nodefaultctor hp_compare_cell;
+%nodefaultdtor hp_compare_cell;
+%nodefaultctor hp_finding;
+%nodefaultdtor hp_finding;
 %immutable;
 
 #define HP_EXTERN
@@ -316,7 +326,9 @@ HP_RC(hp_expr_to_string)
 %include "healthplan/common.h"
 %include "healthplan/dataset.h"
 %include "healthplan/region.h"
+%mutable;
 %include "healthplan/progress.h"
+%immutable;
 %include "healthplan/indicator.h"
 %include "healthplan/plan.h"
 %include "healthplan/rule.h"
@@ -1243,3 +1255,193 @@ PyObject *hp_py_expr_eval(const hp_expr *e, PyObject *variables)
     return PyFloat_FromDouble(out);
 }
 %}
+
+/* ------------------------------------------------------------------ progress.h */
+%inline %{
+/* hp_progress_compute() on plain numbers: (class name, required_rate, actual_rate, ratio,
+ * progress, note), None for NaN; NaN thresholds keep the defaults. */
+PyObject *hp_py_progress(int method, int direction, int base_year, double base, int latest_year,
+                         double latest, int target_year, double target, int linear, int met,
+                         double significant, double moderate, double unsd_on_track,
+                         double unsd_moderate, double trend_significant, double trend_moderate,
+                         double zero_substitute)
+{
+    hp_progress_input in;
+    memset(&in, 0, sizeof in);
+    in.method = (hp_method)method;
+    in.direction = (hp_direction)direction;
+    in.base_year = base_year;
+    in.base = base;
+    in.latest_year = latest_year;
+    in.latest = latest;
+    in.target_year = target_year;
+    in.target = target;
+    in.linear = linear;
+    in.met = met;
+    hp_thresholds th = HP_THRESHOLDS_INIT;
+    const double v[7] = {significant, moderate, unsd_on_track, unsd_moderate, trend_significant,
+                         trend_moderate, zero_substitute};
+    double *dst[7] = {&th.significant, &th.moderate, &th.unsd_on_track, &th.unsd_moderate,
+                      &th.trend_significant, &th.trend_moderate, &th.zero_substitute};
+    for (int k = 0; k < 7; k++)
+        if (!isnan(v[k]))
+            *dst[k] = v[k];
+    hp_progress_result out;
+    int rc = hp_progress_compute(&in, &th, &out);
+    if (rc < 0) {
+        hp_py_raise(rc);
+        return NULL;
+    }
+    return Py_BuildValue("(NNNNNN)",
+                         out.cls == HP_CLASS_NONE ? Py_NewRef(Py_None)
+                                                  : hp_py_text(hp_progress_class_name(out.cls)),
+                         hp_py_result_number(out.required_rate),
+                         hp_py_result_number(out.actual_rate), hp_py_result_number(out.ratio),
+                         hp_py_result_number(out.progress), hp_py_text(out.note));
+}
+%}
+
+/* ------------------------------------------------------------------ compare.h, audit.h */
+#ifdef HP_HAVE_COMPARE
+HP_RC(hp_comparison_write)
+%thread hp_comparison_write;
+%ignore hp_compare_options;
+%ignore hp_compare;
+%immutable;
+%include "healthplan/compare.h"
+%mutable;
+
+%inline %{
+/* Compare regions (codes, in column order) on indicators (ids; None for all they observe or
+ * target) at `year` (0: each region's latest); the regions' own targets are evaluated with
+ * method / baseline policy / nature as in hp_py_evaluate(). The GIL is released around
+ * hp_compare(). Returns the hp_comparison handle, owned by the caller (hp_comparison_free()). */
+PyObject *hp_py_compare(const hp_dataset *ds, PyObject *regions, PyObject *indicators, int year,
+                        int method, int baseline, int nature, double tolerance)
+{
+    const char **rc_arr = NULL, **ic_arr = NULL;
+    Py_ssize_t nr = 0, ni = 0;
+    PyObject *keep_r = hp_py_strings(regions, &rc_arr, &nr, "regions");
+    if (!keep_r)
+        return NULL;
+    PyObject *keep_i = hp_py_strings(indicators, &ic_arr, &ni, "indicators");
+    if (!keep_i) {
+        PyMem_Free(rc_arr);
+        Py_DECREF(keep_r);
+        return NULL;
+    }
+    PyObject *ret = NULL;
+    for (Py_ssize_t k = 0; k < nr; k++)
+        if (!rc_arr[k]) {
+            PyErr_SetString(PyExc_TypeError, "regions: None is not a region code");
+            goto done;
+        }
+    for (Py_ssize_t k = 0; k < ni; k++)
+        if (!ic_arr[k]) {
+            PyErr_SetString(PyExc_TypeError, "indicators: None is not an indicator id");
+            goto done;
+        }
+    hp_compare_options o = HP_COMPARE_OPTIONS_INIT;
+    o.regions = rc_arr;
+    o.nregions = (size_t)nr;
+    o.indicators = ic_arr;
+    o.nindicators = (size_t)ni;
+    o.year = year;
+    o.eval.method = (hp_method)method;
+    o.eval.baseline = (hp_baseline_policy)baseline;
+    o.eval.nature = nature;
+    if (!isnan(tolerance))
+        o.eval.tolerance = tolerance;
+    hp_comparison *cmp = NULL;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = hp_compare(ds, &o, &cmp);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        hp_py_raise(rc);
+        goto done;
+    }
+    ret = SWIG_NewPointerObj(SWIG_as_voidptr(cmp), SWIGTYPE_p_hp_comparison, 0);
+done:
+    PyMem_Free(rc_arr);
+    PyMem_Free(ic_arr);
+    Py_DECREF(keep_r);
+    Py_DECREF(keep_i);
+    return ret;
+}
+
+/* Every cell, row by row (indicator), column by column (region), as a tuple
+ * (indicator, region, year, value, rank, plan, target, target_year, target_value, status, gap):
+ * the columns of hp_comparison_write(), None where empty. */
+PyObject *hp_py_comparison_cells(const hp_comparison *cmp)
+{
+    size_t nr = hp_comparison_indicator_count(cmp), nc = hp_comparison_region_count(cmp);
+    PyObject *list = PyList_New(0);
+    for (size_t i = 0; list && i < nr; i++)
+        for (size_t j = 0; list && j < nc; j++) {
+            const hp_compare_cell *c = hp_comparison_cell(cmp, i, j);
+            const hp_target *t = c->target;
+            PyObject *tup = Py_BuildValue(
+                "(NNNNNNNNNNN)", hp_py_text(hp_indicator_id(c->indicator)),
+                hp_py_text(hp_region_code(c->region)), hp_py_result_year(c->year),
+                hp_py_result_number(c->value),
+                c->rank ? PyLong_FromLong(c->rank) : Py_NewRef(Py_None),
+                t ? hp_py_text(hp_plan_id(hp_target_plan(t))) : Py_NewRef(Py_None),
+                t ? hp_py_text(hp_target_id(t)) : Py_NewRef(Py_None),
+                t ? PyLong_FromLong(hp_target_year(t)) : Py_NewRef(Py_None),
+                t ? hp_py_result_number(c->target_value) : Py_NewRef(Py_None),
+                t ? hp_py_text(hp_status_name(c->status)) : Py_NewRef(Py_None),
+                t ? hp_py_result_number(c->gap) : Py_NewRef(Py_None));
+            if (!tup || PyList_Append(list, tup) < 0)
+                Py_CLEAR(list);
+            Py_XDECREF(tup);
+        }
+    return list;
+}
+%}
+#endif
+
+#ifdef HP_HAVE_AUDIT
+HP_OUT(hp_audit_report, out)
+HP_RC(hp_audit)
+HP_RC(hp_audit_write)
+%thread hp_audit;
+%thread hp_audit_write;
+%immutable;
+%include "healthplan/audit.h"
+%mutable;
+
+%inline %{
+/* Every finding as a tuple (severity, kind, region, indicator, year, reported, computed,
+ * message, where, target, other): the columns of hp_audit_write() then the targets concerned
+ * as "plan/id"; None where empty. */
+PyObject *hp_py_audit_findings(const hp_audit_report *rep)
+{
+    size_t n = hp_audit_count(rep);
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        const hp_finding *f = hp_audit_at(rep, i);
+        PyObject *tk[2] = {NULL, NULL};
+        const hp_target *ts[2] = {f->target, f->other};
+        for (int k = 0; k < 2; k++)
+            tk[k] = ts[k] ? PyUnicode_FromFormat("%s/%s", hp_plan_id(hp_target_plan(ts[k])),
+                                                 hp_target_id(ts[k]))
+                          : Py_NewRef(Py_None);
+        PyObject *tup = Py_BuildValue(
+            "(NNNNNNNNNNN)", hp_py_text(hp_severity_name(f->severity)),
+            hp_py_text(hp_finding_kind_name(f->kind)),
+            f->region ? hp_py_text(hp_region_code(f->region)) : Py_NewRef(Py_None),
+            f->indicator ? hp_py_text(hp_indicator_id(f->indicator)) : Py_NewRef(Py_None),
+            hp_py_result_year(f->year), hp_py_result_number(f->reported),
+            hp_py_result_number(f->computed), hp_py_text(f->message), hp_py_text(f->where),
+            tk[0], tk[1]);
+        if (!tup) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, tup);
+    }
+    return list;
+}
+%}
+#endif

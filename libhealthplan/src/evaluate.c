@@ -337,7 +337,8 @@ static void simple(cond *k, int op, double v)
     k->dir = (op == C_LE || op == C_LT) ? -1 : 1;
 }
 
-/* Resolve a change relative to a reference observation (change_from). */
+/* Resolve a change from a reference observation: relative (change_from) or in the indicator's
+ * unit (change_by). */
 static int resolve_change(const ctx *c, const hp_rule *r, const judged *j, cond *k)
 {
     int ref_year = r->ref_year ? r->ref_year : j->base_year_wanted;
@@ -351,16 +352,21 @@ static int resolve_change(const ctx *c, const hp_rule *r, const judged *j, cond 
             return R_NO_DATA;
         }
     }
-    double tv = ref.value * (1 + r->value);
+    int by = r->kind == HP_RULE_CHANGE_BY;
+    double tv = by ? ref.value + r->value : ref.value * (1 + r->value);
     char a[40], b[40], p[40];
     fmt(a, ref.value);
     fmt(b, tv);
-    fmt(p, r->value * 100);
+    fmt(p, by ? r->value : r->value * 100);
     if (!r->ref_year)
         say(c, "no reference year printed: measured from the plan's baseline %d", ref.year);
     else if (ref.year != ref_year)
         say(c, "reference %d (no %d observation)", ref.year, ref_year);
-    say(c, "target %s%s%% of %s (%d) = %s", r->value > 0 ? "+" : "", p, a, ref.year, b);
+    if (by)
+        say(c, "target %s (%d) %s %s = %s", a, ref.year, r->value < 0 ? "−" : "+",
+            p + (p[0] == '-'), b);
+    else
+        say(c, "target %s%s%% of %s (%d) = %s", r->value > 0 ? "+" : "", p, a, ref.year, b);
     int dir = r->value < 0 ? -1 : r->value > 0 ? 1 : ind_dir(j->ind);
     simple(k, dir < 0 ? C_LE : C_GE, tv);
     return R_OK;
@@ -599,7 +605,8 @@ static int resolve(const ctx *c, const hp_target *t, const hp_rule *r, const jud
         k->target = j->base.found && j->base.value > r->high ? r->high : r->low;
         k->dir = j->base.found && j->base.value > r->high ? -1 : 1;
         return R_OK;
-    case HP_RULE_CHANGE_FROM: return resolve_change(c, r, j, k);
+    case HP_RULE_CHANGE_FROM:
+    case HP_RULE_CHANGE_BY: return resolve_change(c, r, j, k);
     case HP_RULE_PER_YEAR: return resolve_per_year(c, r, j, k);
     case HP_RULE_IMPROVE:
         if (!ind_dir(j->ind)) {

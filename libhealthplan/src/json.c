@@ -15,6 +15,7 @@
 #include "text_internal.h"
 
 #define MAX_DEPTH 256
+#define MAX_KEYS 64   /* keys in one record (or its ratio / departments object) */
 #define FORMAT_NAME "healthplan/1"
 
 /* ------------------------------------------------------------- scanning */
@@ -28,6 +29,8 @@ typedef struct scanner {
     size_t lpos;       /* offset up to which newlines were counted */
     int line;
     size_t line_start;
+    size_t cpos;       /* offset up to which the code points of the current line were counted */
+    int ccol;          /* code points from line_start to cpos */
 } scanner;
 
 static void advance_lines(scanner *s, size_t upto)
@@ -51,8 +54,16 @@ static void position(scanner *s, size_t off, int *line, int *col)
         return;
     }
     advance_lines(s, off);
+    /* columns are counted on from the last position asked for, so that many records on one
+     * long line (a minified file) cost linear time, not quadratic */
+    if (s->cpos < s->line_start) {
+        s->cpos = s->line_start;
+        s->ccol = 0;
+    }
+    s->ccol += hp__utf8_count(s->t + s->cpos, off - s->cpos);
+    s->cpos = off;
     *line = s->line;
-    *col = hp__utf8_count(s->t + s->line_start, off - s->line_start) + 1;
+    *col = s->ccol + 1;
 }
 
 static int scan_error(scanner *s, size_t off, int code, const char *field, const char *fmt, ...)
@@ -362,9 +373,36 @@ static int get_year(rec *r, const cJSON *obj, const char *key, int required, int
     return HP_OK;
 }
 
-/* Warn about keys this kind of record does not have; fail on a key given twice. */
+/* Line and column of byte `off` of a record's text, counted from the record's start (so the
+ * cost is bounded by the record, not the file). */
+static void rec_position(const rec *r, size_t off, int *line, int *col)
+{
+    const char *t = r->s->t;
+    size_t from = r->src.offset, line_start = from;
+    int ln = r->src.line;
+    for (size_t i = from; i < off; i++)
+        if (t[i] == '\n') {
+            ln++;
+            line_start = i + 1;
+        }
+    *line = ln;
+    *col = hp__utf8_count(t + line_start, off - line_start) + 1;
+    if (line_start == from)
+        *col += r->src.column - 1;
+}
+
+/* Warn about keys this kind of record does not have; fail on a key given twice. A record has
+ * at most MAX_KEYS keys, which bounds the time these checks take on hostile input. */
 static int check_keys(rec *r, const cJSON *obj, const char *const *known, const char *prefix)
 {
+    const hp_load_options *o = r->s->st->opts;
+    int nkeys = 0;
+    for (const cJSON *c = obj->child; c; c = c->next)
+        if (++nkeys > MAX_KEYS)
+            return hp__src_error(&r->src, HP_EVALIDATE, NULL,
+                                 "%s%.*s%s%s record has more than %d keys", *prefix ? "\"" : "",
+                                 (int)(*prefix ? strlen(prefix) - 1 : 0), prefix,
+                                 *prefix ? "\" in the " : "", singular(r->src.kind), MAX_KEYS);
     for (const cJSON *c = obj->child; c; c = c->next) {
         for (const cJSON *d = obj->child; d != c; d = d->next)
             if (!strcmp(d->string, c->string))
@@ -385,14 +423,14 @@ static int check_keys(rec *r, const cJSON *obj, const char *const *known, const 
                 best = *k;
             }
         }
-        if (ok)
-            continue;
+        if (ok || !o || (!o->strict && !o->warn))
+            continue; /* known, or nobody listens to warnings: no need to locate the key */
         char path[160], where_field[200];
         snprintf(path, sizeof path, "%s%s", prefix, c->string);
         snprintf(where_field, sizeof where_field, "%s[%u].%s", r->src.kind, r->src.index, path);
         size_t off = r->src.offset + hp__json_locate(r->s->t + r->src.offset, r->src.len, path, 1);
         int line, col;
-        hp__text_position(r->s->t, r->s->len, off, &line, &col);
+        rec_position(r, off, &line, &col);
         int rc;
         if (best)
             rc = hp__warn(r->s->st, r->s->f->name, line, col, where_field,
@@ -835,9 +873,9 @@ int hp__load_json(hp_dataset *st, uint16_t file)
                 cJSON_Delete(v);
                 return rc;
             }
-        } else {
+        } else if (st->opts && (st->opts->strict || st->opts->warn)) {
             int line, col;
-            hp__text_position(s.t, s.len, kpos, &line, &col);
+            position(&s, kpos, &line, &col);
             const char *best = NULL;
             size_t bestd = 3;
             for (int i = 0; parts[i]; i++) {

@@ -19,6 +19,7 @@ static const char *const KIND_NAMES[] = {
     "value",    "about",   "range",      "change_from", "per_year",
     "improve",  "reference_target",      "reference_value",
     "same_ratio", "expr",  "qualitative", "any",        "all",
+    "change_by",
 };
 
 static const char *const OP_NAMES[] = {"better", "lt", "gt", "le", "ge"};
@@ -203,7 +204,8 @@ static const unsigned ALLOWED[] = {
     F_INDICATOR,                        /* same_ratio */
     F_EXPR | F_WHEN,                    /* expr */
     F_TEXT,                             /* qualitative */
-    F_RULES, F_RULES                    /* any all */
+    F_RULES, F_RULES,                   /* any all */
+    F_VALUE | F_REF_YEAR                /* change_by */
 };
 
 static const unsigned REQUIRED[] = {
@@ -220,7 +222,8 @@ static const unsigned REQUIRED[] = {
     0,
     F_EXPR,
     0,
-    F_RULES, F_RULES
+    F_RULES, F_RULES,
+    F_VALUE
 };
 
 static unsigned kind_fields(hp_rule_kind k)
@@ -362,10 +365,9 @@ static int check_writable(const hp_rule *r, int depth)
     if (r->kind == HP_RULE_ABOUT && hp_rule_has(r->tolerance) &&
         (!isfinite(r->tolerance) || r->tolerance < 0))
         return hp__fail(HP_EINVAL, "about rule has a tolerance below 0 or not finite");
-    if (r->kind == HP_RULE_CHANGE_FROM && r->ref_year &&
+    if ((r->kind == HP_RULE_CHANGE_FROM || r->kind == HP_RULE_CHANGE_BY) && r->ref_year &&
         (r->ref_year < 1949 || r->ref_year > 2100))
-        return hp__fail(HP_EINVAL, "change_from rule has ref_year %d outside 1949–2100",
-                        r->ref_year);
+        return hp__fail(HP_EINVAL, "%s rule has ref_year %d outside 1949–2100", kn, r->ref_year);
     if ((r->kind == HP_RULE_EXPR && r->when && !r->when[0]) ||
         (r->kind == HP_RULE_QUALITATIVE && r->text && !r->text[0]))
         return hp__fail(HP_EINVAL, "rule of kind \"%s\" has an empty string", kn);
@@ -818,6 +820,14 @@ static void describe(hp_buf *b, const hp_rule *r, int nested)
     case HP_RULE_CHANGE_FROM:
         put_signed(b, 100 * r->value);
         hp__buf_puts(b, "% vs ");
+        if (r->ref_year)
+            hp__buf_printf(b, "%d", r->ref_year);
+        else
+            hp__buf_puts(b, "baseline");
+        break;
+    case HP_RULE_CHANGE_BY:
+        put_signed(b, r->value);
+        hp__buf_puts(b, " vs ");
         if (r->ref_year)
             hp__buf_printf(b, "%d", r->ref_year);
         else
@@ -1606,19 +1616,14 @@ static int alt_change_zh(parser *p, hp_rule *r)
     }
     size_t at;
     int u = unit(p, &at);
-    if (u == HP__UNIT_PP)
-        return fatal_at(p, at,
-                        "a change of %s percentage points is not supported: a change from a "
-                        "year is relative (比2015年降低30%%), and points need 每年 "
-                        "(每年降低0.5个百分点)",
-                        a.txt);
-    if (u != HP__UNIT_PERCENT && u != HP__UNIT_NONE) {
-        char un[48];
-        orig_text(p, at, p->pos, un, sizeof un, 10);
-        return fatal_at(p, at,
-                        "an absolute change (%s%s) is not supported: a change from a year "
-                        "must be a percentage such as 降低30%%",
-                        a.txt, un);
+    if (u == HP__UNIT_PP || (u != HP__UNIT_PERCENT && u != HP__UNIT_NONE)) {
+        /* an absolute change in the indicator's unit: 提高3.1岁, 下降2个百分点 */
+        if (!lit(p, "以上"))
+            lit(p, "左右");
+        r->kind = HP_RULE_CHANGE_BY;
+        r->value = sign * a.v;
+        r->ref_year = y;
+        return M_OK;
     }
     if (u == HP__UNIT_NONE) {
         expect(p, "% after the number");
@@ -1649,15 +1654,8 @@ static int alt_change_en(parser *p, hp_rule *r)
         return M_NO; /* a bare number is a level, not a change */
     }
     int u = unit(p, &at);
-    if (u == HP__UNIT_PP && (LIT_LIST(p, CHANGE_EN)))
-        return fatal_at(p, at,
-                        "a change of %s percentage points from a year is not supported: give "
-                        "a relative change in %% (-30%% vs 2015)",
-                        a.txt);
-    if (u != HP__UNIT_PERCENT) {
-        expect(p, "%");
-        return M_NO;
-    }
+    int absolute = u != HP__UNIT_PERCENT; /* -2 pp vs 2020, +3.1 years vs 2015, +3.1 vs 2015 */
+    (void)at;
     if (!LIT_LIST(p, CHANGE_EN)) {
         expect(p, "vs and a year");
         return M_NO;
@@ -1673,8 +1671,8 @@ static int alt_change_en(parser *p, hp_rule *r)
             return M_NO;
         }
     }
-    r->kind = HP_RULE_CHANGE_FROM;
-    r->value = scaled(&a, -2) * (sign ? sign : 1);
+    r->kind = absolute ? HP_RULE_CHANGE_BY : HP_RULE_CHANGE_FROM;
+    r->value = (absolute ? a.v : scaled(&a, -2)) * (sign ? sign : 1);
     r->ref_year = y;
     return M_OK;
 }

@@ -42,6 +42,7 @@ RULE_FIELDS = {
     "about": ({"value", "tolerance"}, set()),
     "range": ({"low", "high"}, set()),
     "change_from": ({"value"}, {"ref_year"}),
+    "change_by": ({"value"}, {"ref_year"}),
     "per_year": ({"value"}, {"compound"}),
     "improve": (set(), set()),
     "reference_target": ({"scope"}, set()),

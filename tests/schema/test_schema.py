@@ -173,6 +173,7 @@ VALID = {
     "range": target({"kind": "range", "low": 1, "high": 2}),
     "change_from": target({"kind": "change_from", "value": -0.3, "ref_year": 2015}),
     "change_from without ref_year": target({"kind": "change_from", "value": -0.3}),
+    "change_by": target({"kind": "change_by", "value": 3.1, "ref_year": 2015}),
     "per_year": target({"kind": "per_year", "value": -0.5}),
     "per_year compound": target({"kind": "per_year", "value": -0.05, "compound": True}),
     "improve": target({"kind": "improve"}),

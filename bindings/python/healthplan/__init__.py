@@ -22,6 +22,9 @@ from .dataset import (DIRECTIONS, LEVELS, NATURES, OBS_STATUSES, VERDICTS, Datas
                       Observation, Plan, Region, Target, builtin_files, load)
 from .results import CLASSES, COLUMNS, METHODS, STATUSES, Result, Results, Summary
 from .expr import Expr
+from .progress import Progress, progress
+from .compare import COMPARE_COLUMNS, Cell, Comparison
+from .audit import AUDIT_COLUMNS, Audit, Finding
 
 #: The library's version ("MAJOR.MINOR.PATCH").
 __version__ = _healthplan.hp_version()
@@ -41,10 +44,10 @@ HP_ERANGE = _healthplan.HP_ERANGE
 
 __all__ = [
     "Dataset", "Region", "Indicator", "Plan", "Target", "Observation", "Results", "Result",
-    "Summary", "Rule", "Expr", "load", "parse_target", "builtin_files",
+    "Summary", "Comparison", "Cell", "Audit", "Finding", "Rule", "Expr", "Progress", "progress", "load", "parse_target", "builtin_files",
     "Error", "InvalidArgumentError", "OutOfMemoryError", "NotFoundError", "ParseError",
     "FileError", "ExistsError", "ValidationError", "UnitError", "RangeError",
     "HealthplanWarning", "ERRORS",
     "STATUSES", "CLASSES", "METHODS", "COLUMNS", "LEVELS", "DIRECTIONS", "NATURES",
-    "OBS_STATUSES", "VERDICTS", "RULE_KINDS", "__version__",
+    "OBS_STATUSES", "VERDICTS", "RULE_KINDS", "COMPARE_COLUMNS", "AUDIT_COLUMNS", "__version__",
 ]

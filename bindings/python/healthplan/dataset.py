@@ -883,6 +883,43 @@ class Dataset:
                                    int(threads or 0), *thv)
             return Results(self, p, self._generation)
 
+    def compare(self, regions, indicators=None, year=None, method=None, nature=None,
+                baseline=None, tolerance=None):
+        """Compare regions side by side: for each indicator, each region's latest value at or
+        before ``year`` (default: each region's latest), its rank, its own target and that
+        target's status (evaluated with ``method`` ..., as in :meth:`evaluate`).
+
+        ``regions``: codes in column order (1-64), e.g. ``["430900", "430400", "430000",
+        "CN"]``; ``indicators``: ids (default: every indicator any of them observes or
+        targets). Returns a :class:`~healthplan.Comparison`.
+        """
+        if not hasattr(_hp, "hp_py_compare"):
+            raise NotImplementedError("this build of libhealthplan has no compare.h")
+        from .compare import Comparison
+        if isinstance(regions, (str, int, _Record)):
+            regions = [regions]
+        regs = [_key(r) for r in regions]
+        inds = None if indicators is None else [_key(i) for i in (
+            [indicators] if isinstance(indicators, (str, _Record)) else indicators)]
+        m = 0 if method is None else _hp.hp_method_from_name(str(method))
+        b = _code(("next", "exact", "nearest"), baseline, "baseline policy")
+        nat = -1 if nature is None else _code(NATURES, nature, "nature")
+        with self._read() as h:
+            p = _hp.hp_py_compare(h, regs, inds, int(year or 0), m, b, nat,
+                                  math.nan if tolerance is None else float(tolerance))
+            return Comparison(self, p)
+
+    def audit(self, plan=None):
+        """Check the plans' own numbers (reported ratios against their parts, units,
+        conflicting targets, implausible values): a :class:`~healthplan.Audit` of findings,
+        errors first. ``plan`` limits the targets checked (observations are always all
+        checked)."""
+        if not hasattr(_hp, "hp_audit"):
+            raise NotImplementedError("this build of libhealthplan has no audit.h")
+        from .audit import Audit
+        with self._read() as h:
+            return Audit(self, _hp.hp_audit(h, _key(plan)))
+
 
 def load(*paths, strict=False, builtin=False):
     """A new :class:`Dataset` with the files loaded (``builtin=True`` adds the built-in data

@@ -36,7 +36,8 @@ typedef enum hp_rule_kind {
     HP_RULE_EXPR,              /**< expression expr, applied when the condition when holds (resource norms). */
     HP_RULE_QUALITATIVE,       /**< not assessable unless a qualitative observation says met (显著下降, 建成). */
     HP_RULE_ANY,               /**< at least one of rules holds (A或B). */
-    HP_RULE_ALL                /**< every one of rules holds (A且B). */
+    HP_RULE_ALL,               /**< every one of rules holds (A且B). */
+    HP_RULE_CHANGE_BY          /**< x reaches ref + value, ref observed in ref_year, value in the indicator's unit (比2015年提高3.1岁: value 3.1; 较2020年下降2个百分点: −2). */
 } hp_rule_kind;
 
 /** Comparison used by #HP_RULE_REFERENCE_VALUE. */
@@ -61,11 +62,11 @@ typedef enum hp_rule_op {
  */
 typedef struct hp_rule {
     hp_rule_kind kind;     /**< The kind. */
-    double value;          /**< Threshold (le…value, about), fraction (change_from: −0.30) or change per year (per_year: −0.5 or −0.05 compound); NaN when absent. */
+    double value;          /**< Threshold (le…value, about), fraction (change_from: −0.30), change in the indicator's unit (change_by: 3.1) or change per year (per_year: −0.5 or −0.05 compound); NaN when absent. */
     double tolerance;      /**< about: relative tolerance (default #HP_ABOUT_TOLERANCE); NaN for other kinds. */
     double low;            /**< range: lower bound, inclusive; NaN otherwise. */
     double high;           /**< range: upper bound, inclusive; NaN otherwise. */
-    int ref_year;          /**< change_from: reference year, 0 when the phrase names none (the plan's baseline year is used). */
+    int ref_year;          /**< change_from, change_by: reference year, 0 when the phrase names none (the plan's baseline year is used). */
     int compound;          /**< per_year: nonzero when the yearly change is a percentage compounded (每年降低5%). */
     hp_rule_op op;         /**< reference_value: the comparison. */
     char scope[16];        /**< reference_target / reference_value: "province", "prefecture" (the city above a county), "country" or a region code; "" when absent. */
