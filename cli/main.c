@@ -289,6 +289,21 @@ static void fmt_num(char *out, size_t cap, double v)
         snprintf(out, cap, "%.4g", v);
 }
 
+/* One summary line: "label: N targets: n1 achieved n2 on_track …" (nothing when N is 0). */
+static void print_summary(const hp_results *res, const char *label, const char *plan, int nature,
+                          const char *category)
+{
+    size_t counts[HP_STATUS_COUNT];
+    size_t n = hp_results_count_status(res, plan, nature, category, counts);
+    if (!n)
+        return;
+    printf("%s: %zu target%s:", label, n, n == 1 ? "" : "s");
+    for (int s = 0; s < HP_STATUS_COUNT; s++)
+        if (counts[s])
+            printf(" %zu %s", counts[s], hp_status_name((hp_status)s));
+    printf("\n");
+}
+
 static int cmd_evaluate(const args *a)
 {
     hp_dataset *ds;
@@ -351,19 +366,30 @@ static int cmd_evaluate(const args *a)
         }
         table_print(&t, FMT_TABLE, stdout, NULL);
         table_free(&t);
-        /* summary per plan and status */
+        /* summaries: per plan, per nature, per category */
         printf("\n");
         for (size_t p = 0; p < hp_dataset_plan_count(ds); p++) {
             const char *pid = hp_plan_id(hp_dataset_plan_at(ds, p));
-            size_t counts[HP_STATUS_COUNT];
-            size_t n = hp_results_count_status(res, pid, -1, NULL, counts);
-            if (!n)
-                continue;
-            printf("%s: %zu targets:", pid, n);
-            for (int s = 0; s < HP_STATUS_COUNT; s++)
-                if (counts[s])
-                    printf(" %zu %s", counts[s], hp_status_name((hp_status)s));
-            printf("\n");
+            print_summary(res, pid, pid, -1, NULL);
+        }
+        if (a->plan) {
+            print_summary(res, "  binding (约束性)", a->plan, HP_NATURE_BINDING, NULL);
+            print_summary(res, "  expected (预期性)", a->plan, HP_NATURE_EXPECTED, NULL);
+            const char *seen[64];
+            size_t nseen = 0;
+            for (size_t i = 0; i < hp_results_count(res) && nseen < 64; i++) {
+                const char *cat = hp_indicator_category(hp_target_indicator(hp_results_at(res, i)->target));
+                size_t k = 0;
+                while (k < nseen && strcmp(seen[k], cat))
+                    k++;
+                if (k == nseen && *cat)
+                    seen[nseen++] = cat;
+            }
+            for (size_t k = 0; k < nseen; k++) {
+                char label[128];
+                snprintf(label, sizeof label, "  %s", seen[k]);
+                print_summary(res, label, a->plan, -1, seen[k]);
+            }
         }
     }
     hp_results_free(res);
