@@ -13,6 +13,9 @@
  *   scan_stream  summing every observation's value and year (the columns, streamed)
  *   scan_probe   for every target, the hash probe of its series and a read of its last value
  *                (the least an evaluation must touch), one thread
+ * Beside the wall-clock seconds, CPU seconds per phase (all threads) are printed: on a shared
+ * machine they are less disturbed by other processes. For instruction counts, run a phase
+ * under valgrind --tool=callgrind (docs/performance.md).
  * Linux only (VmHWM, /proc/self/clear_refs).
  */
 #include <fcntl.h>
@@ -34,6 +37,16 @@ static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU seconds of the process, every thread included: less disturbed than wall time by other
+ * processes on a shared machine (hardware counters are often unavailable in VMs). */
+static void instr_open(void) {}
+static double instr(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -134,7 +147,7 @@ static double scan_stream(const hp_dataset *ds, double *sum_out)
         ys += o->year[i] + o->flags[i];
     }
     double t = now() - t0;
-    *sum_out = s + (double)ys;
+    *sum_out = s + (double)ys + (double)o->n;
     return t;
 }
 
@@ -273,30 +286,39 @@ int main(int argc, char **argv)
     size_t json_size = file_size(json), csv_size = file_size(csv);
 
     double t_read_json[MAX_RUNS], t_read_csv[MAX_RUNS], t_json[MAX_RUNS], t_csv[MAX_RUNS];
-    double t_eval[65][MAX_RUNS], t_write[MAX_RUNS], t_stream[MAX_RUNS], t_probe[MAX_RUNS];
-    double t_free[MAX_RUNS], t_whole[MAX_RUNS];
+    double t_eval[65][MAX_RUNS], t_write[65][MAX_RUNS], t_stream[MAX_RUNS], t_probe[MAX_RUNS];
+    double t_free[MAX_RUNS], t_whole[MAX_RUNS], t_whole_mt[MAX_RUNS];
+    double i_json[MAX_RUNS], i_csv[MAX_RUNS], i_eval[65][MAX_RUNS], i_write[65][MAX_RUNS];
     double rss_csv = 0;
     size_t nobs = 0, ntargets = 0, out_len = 0;
     size_t status[HP_STATUS_COUNT] = {0};
-    double sink = 0;
+    volatile double sink = 0;
     long rss_start = status_kb("VmRSS:");
+    instr_open();
+#define PHASE(tarr, iarr, code)                                                            \
+    do {                                                                                   \
+        double i0_ = instr(), t0_ = now();                                                 \
+        code;                                                                              \
+        tarr[run] = now() - t0_;                                                           \
+        iarr[run] = instr() - i0_;                                                         \
+    } while (0)
 
     for (int run = 0; run < runs; run++) {
         t_read_json[run] = read_time(json, json_size);
         t_read_csv[run] = read_time(csv, csv_size);
 
         hp_dataset *ds;
-        double t0 = now();
-        if (hp_dataset_new(&ds) != HP_OK || hp_dataset_load(ds, json) != HP_OK)
-            die("loading the JSON dataset");
-        t_json[run] = now() - t0;
+        PHASE(t_json, i_json, {
+            if (hp_dataset_new(&ds) != HP_OK || hp_dataset_load(ds, json) != HP_OK)
+                die("loading the JSON dataset");
+        });
 
         long rss0 = status_kb("VmRSS:");
         reset_hwm();
-        t0 = now();
-        if (hp_dataset_load(ds, csv) != HP_OK)
-            die("loading the observations");
-        t_csv[run] = now() - t0;
+        PHASE(t_csv, i_csv, {
+            if (hp_dataset_load(ds, csv) != HP_OK)
+                die("loading the observations");
+        });
         long hwm = status_kb("VmHWM:");
         nobs = hp_dataset_observation_count(ds);
         ntargets = hp_dataset_target_count(ds);
@@ -309,32 +331,36 @@ int main(int argc, char **argv)
             o.threads = th;
             if (res)
                 hp_results_free(res);
-            t0 = now();
-            if (hp_evaluate(ds, &o, &res) != HP_OK)
-                die("evaluating");
-            t_eval[th][run] = now() - t0;
+            PHASE(t_eval[th], i_eval[th], {
+                if (hp_evaluate(ds, &o, &res) != HP_OK)
+                    die("evaluating");
+            });
+            /* the results as CSV: written with the evaluation's threads */
+            char *text;
+            PHASE(t_write[th], i_write[th], {
+                if (hp_results_write(res, HP_RESULTS_CSV, &text, &out_len) != HP_OK)
+                    die("writing the results");
+                FILE *f = fopen("/dev/null", "w");
+                fwrite(text, 1, out_len, f);
+                fclose(f);
+            });
+            hp_free(text);
         }
         /* results of the last evaluation (every thread count gives the same) */
         hp_results_count_status(res, NULL, -1, NULL, status);
 
-        char *text;
-        t0 = now();
-        if (hp_results_write(res, HP_RESULTS_CSV, &text, &out_len) != HP_OK)
-            die("writing the results");
-        FILE *f = fopen("/dev/null", "w");
-        fwrite(text, 1, out_len, f);
-        fclose(f);
-        t_write[run] = now() - t0;
-        hp_free(text);
+        double acc;
+        t_stream[run] = scan_stream(ds, &acc);
+        sink += acc;
+        t_probe[run] = scan_probe(ds, &acc);
+        sink += acc;
 
-        t_stream[run] = scan_stream(ds, &sink);
-        t_probe[run] = scan_probe(ds, &sink);
-
-        t0 = now();
+        double t0 = now();
         hp_results_free(res);
         hp_dataset_free(ds);
         t_free[run] = now() - t0;
-        t_whole[run] = t_json[run] + t_csv[run] + t_eval[1][run] + t_write[run];
+        t_whole[run] = t_json[run] + t_csv[run] + t_eval[1][run] + t_write[1][run];
+        t_whole_mt[run] = t_json[run] + t_csv[run] + t_eval[maxthreads][run] + t_write[maxthreads][run];
     }
     long hwm_total = status_kb("VmHWM:");
 
@@ -373,7 +399,7 @@ int main(int argc, char **argv)
         hp_dataset_free(ds);
     }
 
-    double mj = median(t_json, runs), mc = median(t_csv, runs), mw = median(t_write, runs);
+    double mj = median(t_json, runs), mc = median(t_csv, runs);
     double mrj = median(t_read_json, runs), mrc = median(t_read_csv, runs);
     double ms = median(t_stream, runs), mp = median(t_probe, runs);
     printf("hp_bench %s: %zu targets, %zu observations, %d runs (medians)\n", dir, ntargets, nobs,
@@ -381,25 +407,36 @@ int main(int argc, char **argv)
     printf("statuses: achieved %zu, not_achieved %zu, on_track %zu, off_track %zu, no_data %zu, "
            "not_assessable %zu\n",
            status[0], status[1], status[2], status[3], status[4], status[5]);
-    printf("%-34s %10s %14s\n", "phase", "seconds", "rate");
-    printf("%-34s %10.3f %11.0f MB/s\n", "read dataset.json (page cache)", mrj, json_size / 1e6 / mrj);
-    printf("%-34s %10.3f %11.0f MB/s\n", "load dataset.json", mj, json_size / 1e6 / mj);
-    printf("%-34s %10.3f %11.0f MB/s\n", "read observations.csv (page cache)", mrc, csv_size / 1e6 / mrc);
-    printf("%-34s %10.3f %11.0f MB/s\n", "load observations.csv", mc, csv_size / 1e6 / mc);
+    printf("%-36s %9s %16s %12s\n", "phase", "seconds", "rate", "CPU s");
+    printf("%-36s %9.3f %11.0f MB/s\n", "read dataset.json (page cache)", mrj, json_size / 1e6 / mrj);
+    printf("%-36s %9.3f %11.0f MB/s %12.3f\n", "load dataset.json", mj, json_size / 1e6 / mj,
+           median(i_json, runs));
+    printf("%-36s %9.3f %11.0f MB/s\n", "read observations.csv (page cache)", mrc, csv_size / 1e6 / mrc);
+    printf("%-36s %9.3f %11.0f MB/s %12.3f\n", "load observations.csv", mc, csv_size / 1e6 / mc,
+           median(i_csv, runs));
     for (int th = 1; th <= maxthreads; th++) {
         double me = median(t_eval[th], runs);
         char name[64];
         snprintf(name, sizeof name, "evaluate, %d thread%s", th, th > 1 ? "s" : "");
-        printf("%-34s %10.3f %9.2f M tgt/s\n", name, me, ntargets / 1e6 / me);
+        printf("%-36s %9.3f %9.2f M tgt/s %12.3f\n", name, me, ntargets / 1e6 / me,
+               median(i_eval[th], runs));
     }
-    printf("%-34s %10.3f %9.2f M tgt/s\n", "limit: probe each target's series", mp, ntargets / 1e6 / mp);
-    printf("%-34s %10.3f %9.0f M obs/s\n", "limit: stream the columns", ms, nobs / 1e6 / ms);
-    printf("%-34s %10.3f %11.0f MB/s\n", "write results CSV", mw, out_len / 1e6 / mw);
-    printf("%-34s %10.3f\n", "free", median(t_free, runs));
-    printf("%-34s %10.3f\n", "whole run (json+csv+eval 1t+write)", median(t_whole, runs));
+    printf("%-36s %9.3f %9.2f M tgt/s\n", "limit: probe each target's series", mp, ntargets / 1e6 / mp);
+    printf("%-36s %9.3f %9.0f M obs/s\n", "limit: stream the columns", ms, nobs / 1e6 / ms);
+    for (int th = 1; th <= maxthreads; th += maxthreads > 1 ? maxthreads - 1 : 1) {
+        double mw = median(t_write[th], runs);
+        char name[64];
+        snprintf(name, sizeof name, "write results CSV, %d thread%s", th, th > 1 ? "s" : "");
+        printf("%-36s %9.3f %11.0f MB/s %12.3f\n", name, mw, out_len / 1e6 / mw,
+               median(i_write[th], runs));
+    }
+    printf("%-36s %9.3f\n", "free", median(t_free, runs));
+    printf("%-36s %9.3f\n", "whole run, 1 thread (json+csv+eval+write)", median(t_whole, runs));
+    if (maxthreads > 1)
+        printf("%-36s %9.3f\n", "whole run, eval+write on threads", median(t_whole_mt, runs));
     if (extras) {
-        printf("%-34s %10.3f\n", "compare (CN + provinces)", t_compare);
-        printf("%-34s %10.3f   (%zu findings)\n", "audit (whole dataset)", t_audit, nfindings);
+        printf("%-36s %9.3f\n", "compare (CN + provinces)", t_compare);
+        printf("%-36s %9.3f   (%zu findings)\n", "audit (whole dataset)", t_audit, nfindings);
     }
     printf("memory: peak RSS growth while loading the CSV %.1f B/obs; store %.1f B/obs; "
            "process VmHWM %.0f MB (%.1f B/obs)\n",
@@ -410,14 +447,21 @@ int main(int argc, char **argv)
     printf("targets %zu count\nobservations %zu count\n", ntargets, nobs);
     printf("json_bytes %zu B\ncsv_bytes %zu B\n", json_size, csv_size);
     printf("read_json %.4f s\nload_json %.4f s\nread_csv %.4f s\nload_csv %.4f s\n", mrj, mj, mrc, mc);
+    printf("load_json_cpu %.4f s\nload_csv_cpu %.4f s\n", median(i_json, runs),
+           median(i_csv, runs));
     printf("load_csv_rate %.1f MB/s\nread_csv_rate %.1f MB/s\n", csv_size / 1e6 / mc, csv_size / 1e6 / mrc);
     for (int th = 1; th <= maxthreads; th++) {
         double me = median(t_eval[th], runs);
-        printf("eval_%dt %.4f s\neval_%dt_rate %.3f Mtargets/s\n", th, me, th, ntargets / 1e6 / me);
+        printf("eval_%dt %.4f s\neval_%dt_rate %.3f Mtargets/s\neval_%dt_cpu %.4f s\n", th,
+               me, th, ntargets / 1e6 / me, th, median(i_eval[th], runs));
     }
     printf("scan_probe %.4f s\nscan_stream %.4f s\n", mp, ms);
-    printf("write_csv %.4f s\nresults_csv_bytes %zu B\n", mw, out_len);
-    printf("whole %.4f s\n", median(t_whole, runs));
+    for (int th = 1; th <= maxthreads; th++)
+        printf("write_csv_%dt %.4f s\nwrite_csv_%dt_cpu %.4f s\n", th, median(t_write[th], runs), th,
+               median(i_write[th], runs));
+    printf("results_csv_bytes %zu B\n", out_len);
+    printf("whole_1t %.4f s\nwhole_%dt %.4f s\n", median(t_whole, runs), maxthreads,
+           median(t_whole_mt, runs));
     if (extras)
         printf("compare %.4f s\naudit %.4f s\n", t_compare, t_audit);
     printf("rss_csv_per_obs %.1f B\nstore_per_obs %.1f B\nvmhwm %.1f MB\n", rss_csv,

@@ -431,15 +431,24 @@ static PyObject *hp_py_reason(const hp_results *res, size_t i)
 {
     char buf[1024];
     int n = hp_results_reason(res, i, buf, sizeof buf);
-    if (n < 0)
-        Py_RETURN_NONE;
+    if (n < 0) {
+        if (i >= hp_results_count(res))
+            Py_RETURN_NONE;
+        hp_py_raise(HP_ENOMEM); /* -1 for an index in range: memory ran out */
+        return NULL;
+    }
     if ((size_t)n < sizeof buf)
         return PyUnicode_DecodeUTF8(buf, n, "surrogateescape");
     char *big = malloc((size_t)n + 1);
     if (!big)
         return PyErr_NoMemory();
-    hp_results_reason(res, i, big, (size_t)n + 1);
-    PyObject *s = PyUnicode_DecodeUTF8(big, n, "surrogateescape");
+    int m = hp_results_reason(res, i, big, (size_t)n + 1);
+    if (m < 0) {
+        free(big);
+        hp_py_raise(HP_ENOMEM);
+        return NULL;
+    }
+    PyObject *s = PyUnicode_DecodeUTF8(big, m < n ? m : n, "surrogateescape");
     free(big);
     return s;
 }
@@ -459,10 +468,11 @@ static PyObject *hp_py_rule_json_of(const hp_rule *rule)
 
 static PyObject *hp_py_observation_tuple(const hp_observation *o)
 {
-    return Py_BuildValue("(NNiNiiNN)", hp_py_text(o->region), hp_py_text(o->indicator), o->year,
+    return Py_BuildValue("(NNiNiiNNN)", hp_py_text(o->region), hp_py_text(o->indicator), o->year,
                          hp_py_result_number(o->value), (int)o->verdict, (int)o->status,
                          hp_py_text(o->source ? o->source : ""),
-                         hp_py_text(o->as_printed ? o->as_printed : ""));
+                         hp_py_text(o->as_printed ? o->as_printed : ""),
+                         hp_py_text(o->note ? o->note : ""));
 }
 
 static const char *hp_py_opt(const char *s)
@@ -688,23 +698,24 @@ PyObject *hp_py_add_series(hp_dataset *ds, const char *region, const char *indic
 
 /* Add observations given as columns: regions and indicators (sequences of str), years
  * (int32 buffer), values (float64 buffer, NaN for none), and optionally verdicts and statuses
- * (int8 buffers) and sources and as_printed (sequences of str or None). One all-or-nothing
+ * (int8 buffers) and sources, as_printed and notes (sequences of str or None). One all-or-nothing
  * call, with the GIL released while the library merges them. */
 PyObject *hp_py_add_observation_columns(hp_dataset *ds, PyObject *regions, PyObject *indicators,
                                         PyObject *years, PyObject *values, PyObject *verdicts,
                                         PyObject *statuses, PyObject *sources,
-                                        PyObject *as_printed)
+                                        PyObject *as_printed, PyObject *notes)
 {
-    PyObject *keep[4] = {NULL, NULL, NULL, NULL};
-    const char **col[4] = {NULL, NULL, NULL, NULL};
-    Py_ssize_t len[4] = {0, 0, 0, 0};
+    PyObject *keep[5] = {NULL, NULL, NULL, NULL, NULL};
+    const char **col[5] = {NULL, NULL, NULL, NULL, NULL};
+    Py_ssize_t len[5] = {0, 0, 0, 0, 0};
     Py_buffer yb, vb, db, sb;
     int have_y = 0, have_v = 0, have_d = 0, have_s = 0;
     hp_observation *obs = NULL;
     PyObject *ret = NULL;
-    static const char *const names[4] = {"regions", "indicators", "sources", "as_printed"};
-    PyObject *const seqs[4] = {regions, indicators, sources, as_printed};
-    for (int k = 0; k < 4; k++) {
+    static const char *const names[5] = {"regions", "indicators", "sources", "as_printed",
+                                         "notes"};
+    PyObject *const seqs[5] = {regions, indicators, sources, as_printed, notes};
+    for (int k = 0; k < 5; k++) {
         keep[k] = hp_py_strings(seqs[k], &col[k], &len[k], names[k]);
         if (!keep[k])
             goto done;
@@ -732,7 +743,7 @@ PyObject *hp_py_add_observation_columns(hp_dataset *ds, PyObject *regions, PyObj
     Py_ssize_t n = len[0];
     if (len[1] != n || yb.len / yb.itemsize != n || vb.len / vb.itemsize != n ||
         (have_d && db.len != n) || (have_s && sb.len != n) || (col[2] && len[2] != n) ||
-        (col[3] && len[3] != n)) {
+        (col[3] && len[3] != n) || (col[4] && len[4] != n)) {
         PyErr_SetString(PyExc_ValueError, "observation columns differ in length");
         goto done;
     }
@@ -759,6 +770,7 @@ PyObject *hp_py_add_observation_columns(hp_dataset *ds, PyObject *regions, PyObj
         obs[i].status = s ? (hp_obs_status)s[i] : HP_OBS_FINAL;
         obs[i].source = col[2] ? col[2][i] : NULL;
         obs[i].as_printed = col[3] ? col[3][i] : NULL;
+        obs[i].note = col[4] ? col[4][i] : NULL;
     }
     int rc;
     Py_BEGIN_ALLOW_THREADS
@@ -779,14 +791,14 @@ done:
         PyBuffer_Release(&db);
     if (have_s)
         PyBuffer_Release(&sb);
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         PyMem_Free(col[k]);
         Py_XDECREF(keep[k]);
     }
     return ret;
 }
 
-/* One observation as (region, indicator, year, value, verdict, status, source, as_printed):
+/* One observation as (region, indicator, year, value, verdict, status, source, as_printed, note):
  * in exactly `year`, or with latest != 0 the latest with a number at or before it. */
 PyObject *hp_py_observation(const hp_dataset *ds, const char *region, const char *indicator,
                             int year, int latest)

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "common_internal.h"
+#include "numfmt_internal.h"
 
 static void *std_malloc(size_t n, void *ctx) { (void)ctx; return malloc(n); }
 static void *std_realloc(void *p, size_t n, void *ctx) { (void)ctx; return realloc(p, n); }
@@ -14,7 +15,25 @@ static void std_free(void *p, void *ctx) { (void)ctx; free(p); }
 
 static hp_allocator g_alloc = {std_malloc, std_realloc, std_free, NULL};
 
-static void *cjson_malloc(size_t n) { return g_alloc.malloc(n ? n : 1, g_alloc.ctx); }
+/* Set when an allocation made by cJSON fails: cJSON then returns NULL as for a syntax error,
+ * and the parsers ask hp__cjson_oom() which of the two it was. */
+static _Thread_local int tls_cjson_oom;
+
+static void *cjson_malloc(size_t n)
+{
+    void *p = g_alloc.malloc(n ? n : 1, g_alloc.ctx);
+    if (!p)
+        tls_cjson_oom = 1;
+    return p;
+}
+
+int hp__cjson_oom(int reset)
+{
+    int v = tls_cjson_oom;
+    if (reset)
+        tls_cjson_oom = 0;
+    return v;
+}
 static void cjson_free(void *p) { if (p) g_alloc.free(p, g_alloc.ctx); }
 
 int hp_set_allocator(const hp_allocator *alloc)
@@ -303,6 +322,8 @@ void hp__format_double(char out[32], double v)
     /* plain decimals for ordinary magnitudes (80, 7.82, 0.005), the fewest digits that read
      * back exactly; exponent form only for very large or very small values */
     if (mag >= 1e-5 && mag < 1e15) {
+        if (hp__fmt_shortest(out, v, 17))
+            return; /* the loop below, without its snprintf calls (numfmt.c) */
         for (int d = 0; d <= 17; d++) {
             snprintf(out, 32, "%.*f", d, v);
             for (char *p = out; *p; p++)

@@ -23,6 +23,10 @@ void *hp__realloc(void *p, size_t n);
 void hp__free(void *p);
 char *hp__strdup(const char *s);                /* NULL -> NULL */
 char *hp__strndup(const char *s, size_t n);
+/* Nonzero when an allocation by cJSON failed on this thread since the flag was last reset
+ * (reset != 0 clears it). Call with reset before cJSON_Parse*() and after a NULL result: an
+ * allocation failure is then HP_ENOMEM, not a syntax error. (Only with hp_set_allocator().) */
+int hp__cjson_oom(int reset);
 /* Grow *arr so it holds at least `need` elements of `elem` bytes (doubling). HP_OK/HP_ENOMEM. */
 int hp__grow(void **arr, size_t *cap, size_t need, size_t elem);
 

@@ -773,16 +773,19 @@ int hp__csv_field_long(const hp__csv *r, size_t i, long min, long max, long *out
         else
             mag = mag * 10 + dgt;
     }
-    char found[96];
-    quote_text(found, sizeof found, s, n);
-    if (digits == 0 || k != n)
+    char found[96]; /* quoted for a message only: the hot path formats nothing */
+    if (digits == 0 || k != n) {
+        quote_text(found, sizeof found, s, n);
         return hp__csv_error(r, HP_EPARSE, i, NULL, "expected an integer, found %s", found);
+    }
     long v = 0;
     if (!over)
         v = neg ? (mag == (unsigned long)LONG_MAX + 1UL ? LONG_MIN : -(long)mag) : (long)mag;
-    if (over || v < min || v > max)
+    if (over || v < min || v > max) {
+        quote_text(found, sizeof found, s, n);
         return hp__csv_error(r, HP_ERANGE, i, NULL, "expected an integer from %ld to %ld, found %s",
                              min, max, found);
+    }
     if (out)
         *out = v;
     return HP_OK;

@@ -13,6 +13,7 @@
 #include "dataset_internal.h"
 #include "healthplan/evaluate.h"
 #include "healthplan/expr.h"
+#include "numfmt_internal.h"
 #include "rule_internal.h"
 #include "write_internal.h"
 
@@ -60,7 +61,8 @@ static void fmt(char out[40], double v)
         int dec = 6 - before;
         if (dec < 0)
             dec = 0;
-        snprintf(out, 40, "%.*f", dec, v);
+        if (!hp__fmt_fixed(out, v, dec)) /* snprintf's digits, cheaper (numfmt.c) */
+            snprintf(out, 40, "%.*f", dec, v);
         char *dot = strpbrk(out, ".,");
         if (dot) {
             *dot = '.';
@@ -78,16 +80,31 @@ static void fmt(char out[40], double v)
             *p = '.';
 }
 
+/* fmt() where a reason is being written; nothing on the hot path (docs/performance.md). */
+#define FMT(c, out, v) ((c)->why ? fmt((out), (v)) : (void)((out)[0] = '\0'))
+
 /* A rate for people: +0.46%/yr (compound) or +0.5/yr (linear). */
+/* a, b and c joined into out (cap bytes, truncated as snprintf truncates): snprintf("%s%s%s")
+ * without its cost, for the reasons' small phrases. */
+static void cat3(char *out, size_t cap, const char *a, const char *b, const char *c)
+{
+    const char *parts[3] = {a, b, c};
+    size_t k = 0;
+    for (int i = 0; i < 3; i++)
+        for (const char *p = parts[i]; *p && k + 1 < cap; p++)
+            out[k++] = *p;
+    out[k] = '\0';
+}
+
 static void fmt_rate(char out[48], double r, int linear)
 {
     char n[40];
     if (linear) {
         fmt(n, r);
-        snprintf(out, 48, "%s%s/yr", r > 0 ? "+" : "", n);
+        cat3(out, 48, r > 0 ? "+" : "", n, "/yr");
     } else {
         fmt(n, r * 100);
-        snprintf(out, 48, "%s%s%%/yr", r > 0 ? "+" : "", n);
+        cat3(out, 48, r > 0 ? "+" : "", n, "%/yr");
     }
 }
 
@@ -96,14 +113,55 @@ static void say(const ctx *c, const char *f, ...)
 {
     if (!c->why)
         return;
-    char tmp[1024];
-    va_list ap;
+    /* As vsnprintf into 1024 bytes and an append ("; " between parts), but the reasons use
+     * only %s, %d and %%: those are appended directly, which costs a fraction of vsnprintf
+     * (a national results table says millions of these); anything else goes to vsnprintf. */
+    hp_buf *b = c->why;
+    size_t before = b->len;
+    if (before)
+        hp__buf_append(b, "; ", 2);
+    size_t start = b->len;
+    va_list ap, again;
     va_start(ap, f);
-    vsnprintf(tmp, sizeof tmp, f, ap);
+    va_copy(again, ap);
+    int plain = 1;
+    for (const char *p = f; *p && plain;) {
+        const char *q = strchr(p, '%');
+        if (!q) {
+            hp__buf_puts(b, p);
+            break;
+        }
+        hp__buf_append(b, p, (size_t)(q - p));
+        if (q[1] == 's') {
+            const char *s = va_arg(ap, const char *);
+            hp__buf_puts(b, s ? s : "(null)");
+        } else if (q[1] == 'd') {
+            char t[24];
+            hp__buf_append(b, t, hp__fmt_int(t, va_arg(ap, int)));
+        } else if (q[1] == '%') {
+            hp__buf_append(b, "%", 1);
+        } else {
+            plain = 0;
+            break;
+        }
+        p = q + 2;
+    }
     va_end(ap);
-    if (c->why->len && tmp[0])
-        hp__buf_puts(c->why, "; ");
-    hp__buf_puts(c->why, tmp);
+    if (!plain && !b->failed) {
+        char tmp[1024];
+        vsnprintf(tmp, sizeof tmp, f, again);
+        b->len = start;
+        hp__buf_puts(b, tmp);
+    }
+    va_end(again);
+    if (b->failed)
+        return;
+    if (b->len - start > 1023)
+        b->len = start + 1023; /* where vsnprintf into 1024 bytes stopped */
+    if (b->len == start)
+        b->len = before; /* nothing said: no separator either */
+    if (b->data)
+        b->data[b->len] = '\0';
 }
 
 /* ------------------------------------------------------------- observations */
@@ -262,22 +320,25 @@ static void cond_text(const cond *k, char *out, size_t cap)
     switch (k->op) {
     case C_LE: case C_LT: case C_GE: case C_GT:
         fmt(a, k->v);
-        snprintf(out, cap, "%s %s", op_text(k->op), a);
+        cat3(out, cap, op_text(k->op), " ", a);
         break;
     case C_BAND:
     case C_RANGE:
         fmt(a, k->lo);
         fmt(b, k->hi);
-        if (isinf(k->lo))
-            snprintf(out, cap, "≤ %s", b);
-        else if (isinf(k->hi))
-            snprintf(out, cap, "≥ %s", a);
-        else
-            snprintf(out, cap, "within %s–%s", a, b);
+        if (isinf(k->lo)) {
+            cat3(out, cap, "≤ ", b, "");
+        } else if (isinf(k->hi)) {
+            cat3(out, cap, "≥ ", a, "");
+        } else {
+            char w[48];
+            cat3(w, sizeof w, "within ", a, "–");
+            cat3(out, cap, w, b, "");
+        }
         break;
     case C_IMPROVE:
         fmt(a, k->v);
-        snprintf(out, cap, "%s than %s", k->dir > 0 ? "higher" : "lower", a);
+        cat3(out, cap, k->dir > 0 ? "higher" : "lower", " than ", a);
         break;
     default:
         snprintf(out, cap, "the rule");
@@ -355,9 +416,9 @@ static int resolve_change(const ctx *c, const hp_rule *r, const judged *j, cond 
     int by = r->kind == HP_RULE_CHANGE_BY;
     double tv = by ? ref.value + r->value : ref.value * (1 + r->value);
     char a[40], b[40], p[40];
-    fmt(a, ref.value);
-    fmt(b, tv);
-    fmt(p, by ? r->value : r->value * 100);
+    FMT(c, a, ref.value);
+    FMT(c, b, tv);
+    FMT(c, p, by ? r->value : r->value * 100);
     if (!r->ref_year)
         say(c, "no reference year printed: measured from the plan's baseline %d", ref.year);
     else if (ref.year != ref_year)
@@ -384,14 +445,14 @@ static int resolve_per_year(const ctx *c, const hp_rule *r, const judged *j, con
     double tv = r->compound ? j->base.value * pow(1 + r->value, years)
                             : j->base.value + r->value * years;
     char a[40], b[40], p[40];
-    fmt(a, j->base.value);
-    fmt(b, tv);
+    FMT(c, a, j->base.value);
+    FMT(c, b, tv);
     if (r->compound) {
-        fmt(p, r->value * 100);
+        FMT(c, p, r->value * 100);
         say(c, "target %s × (1 %s %s%%)^%d = %s", a, r->value < 0 ? "−" : "+", p + (p[0] == '-'),
             years, b);
     } else {
-        fmt(p, fabs(r->value));
+        FMT(c, p, fabs(r->value));
         say(c, "target %s %s %d × %s = %s", a, r->value < 0 ? "−" : "+", years, p, b);
     }
     int dir = r->value < 0 ? -1 : r->value > 0 ? 1 : ind_dir(j->ind);
@@ -476,7 +537,7 @@ static int resolve_reference_value(const ctx *c, const hp_rule *r, const judged 
         op = ind_dir(j->ind) > 0 ? C_GT : C_LT;
     }
     char a[40];
-    fmt(a, o.value);
+    FMT(c, a, o.value);
     say(c, "%s value %s in %d", region_label(ref), a, year);
     simple(k, op, o.value);
     return R_OK;
@@ -501,8 +562,8 @@ static int resolve_same_ratio(const ctx *c, const hp_rule *r, const judged *j, c
     double grow = wl.value / wb.value;
     double tv = j->base.value * grow;
     char g[40], b[40];
-    fmt(g, (grow - 1) * 100);
-    fmt(b, tv);
+    FMT(c, g, (grow - 1) * 100);
+    FMT(c, b, tv);
     say(c, "%s grew %s%% from %d to %d: target %s", with->id, g, wb.year, wl.year, b);
     simple(k, C_GE, tv);
     return R_OK;
@@ -529,13 +590,25 @@ static int expr_lookup(void *p, const char *name, double *value)
     return HP_OK;
 }
 
+/* Set when memory ran out while judging a target on this thread: the judgement is then
+ * incomplete, and hp_evaluate() / hp_results_reason() fail with HP_ENOMEM. */
+static _Thread_local int tls_oom;
+
+static int compile(const char *text, hp_expr **ex)
+{
+    int rc = hp_expr_compile(text, ex);
+    if (rc == HP_ENOMEM)
+        tls_oom = 1;
+    return rc;
+}
+
 static int resolve_expr(const ctx *c, const hp_rule *r, const judged *j, cond *k)
 {
     expr_ctx e = {c, j, NULL};
     hp_expr *ex = NULL;
     double v;
     if (r->when) {
-        if (hp_expr_compile(r->when, &ex) != HP_OK)
+        if (compile(r->when, &ex) != HP_OK)
             return R_NOT_ASSESSABLE;
         int rc = hp_expr_eval(ex, expr_lookup, &e, &v);
         hp_expr_free(ex);
@@ -550,7 +623,7 @@ static int resolve_expr(const ctx *c, const hp_rule *r, const judged *j, cond *k
             return R_NOT_ASSESSABLE;
         }
     }
-    if (hp_expr_compile(r->expr, &ex) != HP_OK)
+    if (compile(r->expr, &ex) != HP_OK)
         return R_NOT_ASSESSABLE;
     int rc = hp_expr_eval(ex, expr_lookup, &e, &v);
     hp_expr_free(ex);
@@ -813,9 +886,7 @@ static void eval_target(const ctx *c, const hp_target *t, hp_result *res)
         met = cond_met(&k, j.latest.value, o->tolerance);
     res->met = met;
 
-    char xv[40], ktxt[96];
-    fmt(xv, j.latest.value);
-    cond_text(&k, ktxt, sizeof ktxt);
+    char xv[40], ktxt[96]; /* the reason's words: formatted below, only when asked for */
 
     /* gap: positive while the target is not met */
     if (!isnan(k.target)) {
@@ -894,6 +965,8 @@ static void eval_target(const ctx *c, const hp_target *t, hp_result *res)
     if (!c->why)
         return;
     /* the reason */
+    fmt(xv, j.latest.value);
+    cond_text(&k, ktxt, sizeof ktxt);
     if (judged_now) {
         say(c, "%s %s %s in %d", xv, met ? "meets" : "misses", ktxt, j.latest.year);
         if (j.latest.year != t->year)
@@ -941,13 +1014,16 @@ typedef struct work {
     const uint32_t *sel;
     hp_result *out;
     size_t from, to;
+    int oom;            /* memory ran out on the way */
 } work;
 
 static void *run_range(void *p)
 {
     work *w = p;
-    for (size_t i = w->from; i < w->to; i++)
+    tls_oom = 0;
+    for (size_t i = w->from; i < w->to && !tls_oom; i++)
         eval_target(w->c, hp_dataset_target_at(w->c->ds, w->sel[i]), &w->out[i]);
+    w->oom = tls_oom;
     return NULL;
 }
 
@@ -1112,6 +1188,12 @@ int hp_evaluate(const hp_dataset *ds, const hp_eval_options *opts, hp_results **
             run_range(&w[k]); /* the thread could not start: do its share here */
     }
     hp__free(sel);
+    for (int k = 0; k < threads; k++) {
+        if (w[k].oom) {
+            hp_results_free(res);
+            return hp__oom();
+        }
+    }
     *out = res;
     return HP_OK;
 }
@@ -1123,15 +1205,33 @@ const hp_result *hp_results_at(const hp_results *res, size_t i)
     return res && i < res->n ? &res->items[i] : NULL;
 }
 
+/* The reason of result i, judged again with words, into b (emptied first; its memory is
+ * reused from call to call). 0, or -1 when out of memory. */
+static int reason_into(const hp_results *res, size_t i, hp_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+    ctx c = {res->ds, res, &res->opts, b};
+    hp_result again;
+    tls_oom = 0;
+    eval_target(&c, res->items[i].target, &again);
+    return tls_oom || b->failed ? -1 : 0;
+}
+
 int hp_results_reason(const hp_results *res, size_t i, char *buf, size_t cap)
 {
     if (!res || i >= res->n)
         return -1;
     hp_buf b;
     hp__buf_init(&b);
-    ctx c = {res->ds, res, &res->opts, &b};
-    hp_result again;
-    eval_target(&c, res->items[i].target, &again);
+    if (reason_into(res, i, &b) != 0) {
+        hp__buf_free(&b);
+        if (buf && cap)
+            buf[0] = '\0';
+        hp__oom();
+        return -1;
+    }
     int len = (int)b.len;
     if (buf && cap) {
         size_t k = b.len < cap - 1 ? b.len : cap - 1;
@@ -1170,66 +1270,128 @@ size_t hp_results_count_status(const hp_results *res, const char *plan, int natu
 
 /* ------------------------------------------------------------- writing */
 
+static const char *const RESULT_COLS[] = {
+    "plan", "target", "region", "indicator", "year", "rule", "nature", "as_printed",
+    "baseline_year", "baseline_value", "target_value", "latest_year", "latest_value",
+    "status", "gap", "progress", "required_rate", "actual_rate", "ratio", "class", "reason"};
+enum { NCOLS = sizeof RESULT_COLS / sizeof RESULT_COLS[0] };
+
+/* Rows [from, to) of a results table, written by one thread into its own buffer. */
+typedef struct write_job {
+    const hp_results *res;
+    size_t from, to;
+    int json;
+    hp_buf out;
+} write_job;
+
+static void *write_rows(void *p)
+{
+    write_job *w = p;
+    const hp_results *res = w->res;
+    const int json = w->json;
+    hp_buf *b = &w->out, rule, reason;
+    hp__buf_init(&rule);   /* both reused from row to row */
+    hp__buf_init(&reason);
+    for (size_t i = w->from; i < w->to && !b->failed; i++) {
+        const hp_result *r = &res->items[i];
+        const hp_target *t = r->target;
+        rule.len = 0;
+        if (rule.data)
+            rule.data[0] = '\0';
+        hp__rule_write_json(&rule, &t->rule);
+        if (rule.failed || reason_into(res, i, &reason) != 0) {
+            b->failed = 1; /* out of memory: hp__w_finish() says so */
+            break;
+        }
+        if (reason.len > 1023) { /* as hp_results_reason() into 1024 bytes */
+            size_t k = 1023;
+            while (k > 0 && ((unsigned char)reason.data[k] & 0xC0) == 0x80)
+                k--;
+            reason.data[k] = '\0';
+        }
+        hp__w_row_start(b, i, json);
+        for (int k = 0; k < NCOLS; k++) {
+            hp__w_key(b, k, RESULT_COLS[k], json);
+            switch (k) {
+            case 0: hp__w_text(b, t->plan->id, json); break;
+            case 1: hp__w_text(b, t->id, json); break;
+            case 2: hp__w_text(b, t->region->code, json); break;
+            case 3: hp__w_text(b, t->indicator->id, json); break;
+            case 4: hp__w_year(b, t->year, json); break;
+            case 5:
+                if (json)
+                    hp__buf_puts(b, rule.data ? rule.data : "null");
+                else
+                    hp__w_text(b, rule.data, 0);
+                break;
+            case 6: hp__w_text(b, hp_nature_name(t->nature), json); break;
+            case 7: hp__w_text(b, t->as_printed, json); break;
+            case 8: hp__w_year(b, r->baseline_year, json); break;
+            case 9: hp__w_num(b, r->baseline, json); break;
+            case 10: hp__w_num(b, r->target_value, json); break;
+            case 11: hp__w_year(b, r->latest_year, json); break;
+            case 12: hp__w_num(b, r->latest, json); break;
+            case 13: hp__w_text(b, hp_status_name(r->status), json); break;
+            case 14: hp__w_num(b, r->gap, json); break;
+            case 15: hp__w_num(b, r->progress, json); break;
+            case 16: hp__w_num(b, r->required_rate, json); break;
+            case 17: hp__w_num(b, r->actual_rate, json); break;
+            case 18: hp__w_num(b, r->ratio, json); break;
+            case 19:
+                if (r->cls == HP_CLASS_NONE && json)
+                    hp__buf_puts(b, "null");
+                else
+                    hp__w_text(b, r->cls == HP_CLASS_NONE ? "" : hp_progress_class_name(r->cls), json);
+                break;
+            case 20: hp__w_text(b, reason.data ? reason.data : "", json); break;
+            }
+        }
+        hp__w_row_end(b, json);
+    }
+    hp__buf_free(&rule);
+    hp__buf_free(&reason);
+    return NULL;
+}
+
 int hp_results_write(const hp_results *res, hp_results_format format, char **out, size_t *len)
 {
     if (!res || !out || (format != HP_RESULTS_CSV && format != HP_RESULTS_JSON))
         return hp__fail(HP_EINVAL, "hp_results_write: bad argument");
-    static const char *const cols[] = {
-        "plan", "target", "region", "indicator", "year", "rule", "nature", "as_printed",
-        "baseline_year", "baseline_value", "target_value", "latest_year", "latest_value",
-        "status", "gap", "progress", "required_rate", "actual_rate", "ratio", "class", "reason"};
-    enum { NCOLS = sizeof cols / sizeof cols[0] };
     int json = format == HP_RESULTS_JSON;
-    hp_buf b, rule;
-    hp__buf_init(&b);
-    hp__w_begin(&b, cols, NCOLS, json);
-    char reason[1024];
-    for (size_t i = 0; i < res->n && !b.failed; i++) {
-        const hp_result *r = &res->items[i];
-        const hp_target *t = r->target;
-        hp__buf_init(&rule);
-        hp__rule_write_json(&rule, &t->rule);
-        hp_results_reason(res, i, reason, sizeof reason);
-        hp__w_row_start(&b, i, json);
-        for (int k = 0; k < NCOLS; k++) {
-            hp__w_key(&b, k, cols[k], json);
-            switch (k) {
-            case 0: hp__w_text(&b, t->plan->id, json); break;
-            case 1: hp__w_text(&b, t->id, json); break;
-            case 2: hp__w_text(&b, t->region->code, json); break;
-            case 3: hp__w_text(&b, t->indicator->id, json); break;
-            case 4: hp__w_year(&b, t->year, json); break;
-            case 5:
-                if (json)
-                    hp__buf_puts(&b, rule.data ? rule.data : "null");
-                else
-                    hp__w_text(&b, rule.data, 0);
-                break;
-            case 6: hp__w_text(&b, hp_nature_name(t->nature), json); break;
-            case 7: hp__w_text(&b, t->as_printed, json); break;
-            case 8: hp__w_year(&b, r->baseline_year, json); break;
-            case 9: hp__w_num(&b, r->baseline, json); break;
-            case 10: hp__w_num(&b, r->target_value, json); break;
-            case 11: hp__w_year(&b, r->latest_year, json); break;
-            case 12: hp__w_num(&b, r->latest, json); break;
-            case 13: hp__w_text(&b, hp_status_name(r->status), json); break;
-            case 14: hp__w_num(&b, r->gap, json); break;
-            case 15: hp__w_num(&b, r->progress, json); break;
-            case 16: hp__w_num(&b, r->required_rate, json); break;
-            case 17: hp__w_num(&b, r->actual_rate, json); break;
-            case 18: hp__w_num(&b, r->ratio, json); break;
-            case 19:
-                if (r->cls == HP_CLASS_NONE && json)
-                    hp__buf_puts(&b, "null");
-                else
-                    hp__w_text(&b, r->cls == HP_CLASS_NONE ? "" : hp_progress_class_name(r->cls), json);
-                break;
-            case 20: hp__w_text(&b, reason, json); break;
-            }
-        }
-        hp__w_row_end(&b, json);
-        hp__buf_free(&rule);
+    /* rows in slices, one per thread of the evaluation's options (as many as evaluated),
+     * joined in order: the text is the same whatever the number of threads */
+    int threads = res->opts.threads > 1 ? res->opts.threads : 1;
+    if (threads > 64)
+        threads = 64;
+    if ((size_t)threads > res->n / 1024 + 1)
+        threads = (int)(res->n / 1024 + 1);
+    write_job w[64];
+    pthread_t tid[64];
+    int started[64] = {0};
+    for (int k = 0; k < threads; k++) {
+        w[k].res = res;
+        w[k].json = json;
+        w[k].from = res->n * (size_t)k / (size_t)threads;
+        w[k].to = res->n * (size_t)(k + 1) / (size_t)threads;
+        hp__buf_init(&w[k].out);
     }
-    hp__w_end(&b, res->n, json);
-    return hp__w_finish(&b, out, len);
+    hp__w_begin(&w[0].out, RESULT_COLS, NCOLS, json);
+    for (int k = 1; k < threads; k++)
+        started[k] = pthread_create(&tid[k], NULL, write_rows, &w[k]) == 0;
+    write_rows(&w[0]);
+    int failed = w[0].out.failed;
+    for (int k = 1; k < threads; k++) {
+        if (started[k])
+            pthread_join(tid[k], NULL);
+        else
+            write_rows(&w[k]); /* the thread could not start: write its share here */
+        if (!failed && !w[k].out.failed)
+            hp__buf_append(&w[0].out, w[k].out.data ? w[k].out.data : "", w[k].out.len);
+        failed |= w[k].out.failed | w[0].out.failed;
+        hp__buf_free(&w[k].out);
+    }
+    if (failed)
+        w[0].out.failed = 1;
+    hp__w_end(&w[0].out, res->n, json);
+    return hp__w_finish(&w[0].out, out, len);
 }

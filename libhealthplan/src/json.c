@@ -400,9 +400,9 @@ static int check_keys(rec *r, const cJSON *obj, const char *const *known, const 
     for (const cJSON *c = obj->child; c; c = c->next)
         if (++nkeys > MAX_KEYS)
             return hp__src_error(&r->src, HP_EVALIDATE, NULL,
-                                 "%s%.*s%s%s record has more than %d keys", *prefix ? "\"" : "",
+                                 "%s%.*s%s %s record has more than %d keys", *prefix ? "\"" : "",
                                  (int)(*prefix ? strlen(prefix) - 1 : 0), prefix,
-                                 *prefix ? "\" in the " : "", singular(r->src.kind), MAX_KEYS);
+                                 *prefix ? "\" in the" : "a", singular(r->src.kind), MAX_KEYS);
     for (const cJSON *c = obj->child; c; c = c->next) {
         for (const cJSON *d = obj->child; d != c; d = d->next)
             if (!strcmp(d->string, c->string))
@@ -412,11 +412,10 @@ static int check_keys(rec *r, const cJSON *obj, const char *const *known, const 
         int ok = 0;
         const char *best = NULL;
         size_t bestd = 3;
-        for (const char *const *k = known; *k; k++) {
-            if (!strcmp(*k, c->string)) {
-                ok = 1;
-                break;
-            }
+        for (const char *const *k = known; *k && !ok; k++)
+            ok = !strcmp(*k, c->string);
+        /* the nearest known key, for an unknown one only (edit distances are costly) */
+        for (const char *const *k = known; *k && !ok; k++) {
             size_t dist = hp__edit_distance(c->string, *k, bestd);
             if (dist < bestd) {
                 bestd = dist;
@@ -644,10 +643,10 @@ static int read_target(rec *r)
     } else if (!cJSON_IsObject(jr)) {
         rc = wrong_type(r, "rule", "an object", jr);
     } else {
-        char field[128] = "";
+        char field[256] = ""; /* as long as the rule reader's paths (16 levels of rules[i]) */
         rc = hp__rule_from_cjson(jr, &rule, field, sizeof field);
         if (rc != HP_OK) {
-            char msg[768], path[160];
+            char msg[768], path[sizeof field + 8];
             snprintf(msg, sizeof msg, "%s", hp_error_last()->message);
             snprintf(path, sizeof path, "rule%s%s", *field ? "." : "", field);
             /* a path such as rules[1].kind is already dotted by the rule reader */
@@ -745,7 +744,10 @@ static int read_array(scanner *s, const char *kind, reader_fn fn)
             return scan_error(s, s->pos, HP_EPARSE, NULL, "expected a value, found %s", what);
         }
         const char *perr = NULL;
+        hp__cjson_oom(1);
         cJSON *obj = cJSON_ParseWithLengthOpts(s->t + start, end - start, &perr, 0);
+        if (!obj && hp__cjson_oom(1))
+            return hp__oom();
         if (!obj) {
             size_t off = perr ? (size_t)(perr - s->t) : start;
             char what[40];
@@ -786,12 +788,24 @@ int hp__load_json(hp_dataset *st, uint16_t file)
     s.line = 1;
     int rc;
     size_t bad;
+    const unsigned char *u = (const unsigned char *)f->text;
+    const char *enc = f->len >= 4 && !memcmp(u, "\0\0\xFE\xFF", 4)   ? "UTF-32 (big-endian)"
+                      : f->len >= 4 && !memcmp(u, "\xFF\xFE\0\0", 4) ? "UTF-32 (little-endian)"
+                      : f->len >= 2 && u[0] == 0xFE && u[1] == 0xFF    ? "UTF-16 (big-endian)"
+                      : f->len >= 2 && u[0] == 0xFF && u[1] == 0xFE    ? "UTF-16 (little-endian)"
+                                                                       : NULL;
+    if (enc)
+        return scan_error(&s, 0, HP_EPARSE, NULL,
+                          "the file is %s, judging by its byte order mark; save it as UTF-8", enc);
     if (!hp__utf8_valid(f->text, f->len, &bad))
-        return scan_error(&s, bad, HP_EPARSE, NULL, "invalid UTF-8 (byte 0x%02X)",
+        return scan_error(&s, bad, HP_EPARSE, NULL,
+                          "invalid UTF-8 (byte 0x%02X); the file must be UTF-8 (if it was saved as "
+                          "GBK/GB18030, convert it, e.g. iconv -f GB18030 -t UTF-8)",
                           (unsigned char)f->text[bad]);
     const char *nul = memchr(f->text, '\0', f->len);
     if (nul)
-        return scan_error(&s, (size_t)(nul - f->text), HP_EPARSE, NULL, "NUL byte in a JSON file");
+        return scan_error(&s, (size_t)(nul - f->text), HP_EPARSE, NULL,
+                          "NUL byte in a JSON file (is the file UTF-16 or binary?)");
     if (s.len >= 3 && !memcmp(s.t, "\xEF\xBB\xBF", 3))
         s.pos = 3;
     skip_ws(&s);
@@ -855,7 +869,10 @@ int hp__load_json(hp_dataset *st, uint16_t file)
         if ((rc = skip_value(&s, vstart, &vend)) != HP_OK)
             return rc;
         const char *perr = NULL;
+        hp__cjson_oom(1);
         cJSON *v = cJSON_ParseWithLengthOpts(s.t + vstart, vend - vstart, &perr, 0);
+        if (!v && hp__cjson_oom(1))
+            return hp__oom();
         if (!v) {
             size_t off = perr ? (size_t)(perr - s.t) : vstart;
             char what[40];

@@ -10,6 +10,7 @@
 
 #include "healthplan/progress.h"
 #include "common_internal.h"
+#include "numfmt_internal.h"
 
 /* Tolerance of every threshold comparison and of "target equals baseline" (DESIGN §5):
  * a ratio computed as 0.5999999999999991 is 0.6. */
@@ -63,6 +64,8 @@ static void format_number(char out[32], double v)
         hp__format_double(out, v);
         return;
     }
+    if (hp__fmt_shortest(out, v, 17))
+        return; /* what the loop below finds, without snprintf (numfmt.c) */
     for (int prec = 1; prec <= 17; prec++) {
         double back;
         size_t used;
@@ -304,10 +307,8 @@ static hp_progress_class target_class(const hp_progress_input *in, const hp_thre
     int values_ok;
 
     memset(&cv, 0, sizeof cv);
-
-    format_number(nb, b);
-    format_number(nl, l);
-    format_number(nt, t);
+    /* nb, nl, nt are formatted only where a note prints them: formatting is most of the cost
+     * of this function otherwise (docs/performance.md) */
 
     if (!equal)
         out->progress = (l - b) / (t - b);
@@ -356,6 +357,8 @@ static hp_progress_class target_class(const hp_progress_input *in, const hp_thre
     if (elapsed == 0)
         return not_computable(out, "one observation (%d): a rate needs two", in->latest_year);
     if (equal) {
+        format_number(nt, t);
+        format_number(nl, l);
         if (in->met) {
             set_note(out, "target %s equals the baseline: no rate is required", nt);
             return HP_CLASS_ACHIEVED;
@@ -365,6 +368,9 @@ static hp_progress_class target_class(const hp_progress_input *in, const hp_thre
         return HP_CLASS_AWAY;
     }
     if (base_meets) {
+        format_number(nb, b);
+        format_number(nl, l);
+        format_number(nt, t);
         out->ratio = (double)NAN;
         if (in->met) {
             set_note(out, "the baseline %s (%d) already met the target %s; the latest value "
@@ -379,9 +385,12 @@ static hp_progress_class target_class(const hp_progress_input *in, const hp_thre
     }
     if (!values_ok)
         return not_computable(out, "%s", why);
-    if (isnan(out->ratio))
+    if (isnan(out->ratio)) {
+        format_number(nb, b);
+        format_number(nl, l);
         return not_computable(out, "the rates could not be computed from %s (%d) to %s (%d)",
                               nb, in->base_year, nl, in->latest_year);
+    }
     if (!in->linear && cv.subst[0]) {
         char num[32];
         format_number(num, th->zero_substitute);

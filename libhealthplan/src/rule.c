@@ -717,7 +717,10 @@ int hp_rule_from_json(const char *json, hp_rule *out)
         return hp__fail(HP_EINVAL, "hp_rule_from_json: json and out must not be NULL");
     const char *end = NULL;
     size_t len = strlen(json);
+    hp__cjson_oom(1);
     cJSON *root = cJSON_ParseWithLengthOpts(json, len + 1, &end, 1);
+    if (!root && hp__cjson_oom(1))
+        return hp__oom();
     if (!root) {
         size_t off = end && end >= json ? (size_t)(end - json) : 0;
         int line, col;

@@ -163,7 +163,9 @@ int hp__load_targets_csv(hp_dataset *st, uint16_t file, hp__csv *r)
         if (!*ind_name)
             return hp__csv_error(r, HP_EVALIDATE, (size_t)col[T_IND], NULL,
                                  "expected an indicator id or name, found an empty cell");
-        if (hp_dataset_match_indicator(st, ind_name, &ind) != HP_OK) {
+        if ((rc = hp_dataset_match_indicator(st, ind_name, &ind)) != HP_OK) {
+            if (rc == HP_ENOMEM)
+                return rc;
             char msg[700];
             snprintf(msg, sizeof msg, "%s", hp_error_last()->message);
             return cell_error(r, HP_ENOTFOUND, col[T_IND], "%s%s", msg, "");

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "numfmt_internal.h"
 #include "rule_internal.h"
 #include "write_internal.h"
 
@@ -14,9 +15,17 @@ void hp__w_num(hp_buf *b, double v, int json)
         return;
     }
     char t[40];
-    if (v == 0)
-        v = 0; /* no "-0" */
-    /* 12 significant digits: exact for every printed figure, without float noise */
+    if (v == 0) {
+        hp__buf_append(b, "0", 1); /* no "-0" */
+        return;
+    }
+    /* 12 significant digits: exact for every printed figure, without float noise; numfmt.c
+     * gives snprintf's digits without its cost where it can */
+    size_t n = hp__fmt_g(t, v, 12);
+    if (n) {
+        hp__buf_append(b, t, n);
+        return;
+    }
     snprintf(t, sizeof t, "%.12g", v);
     for (char *p = t; *p; p++)
         if (*p == ',')
@@ -26,9 +35,10 @@ void hp__w_num(hp_buf *b, double v, int json)
 
 void hp__w_year(hp_buf *b, int y, int json)
 {
-    if (y)
-        hp__buf_printf(b, "%d", y);
-    else if (json)
+    if (y) {
+        char t[24];
+        hp__buf_append(b, t, hp__fmt_int(t, y));
+    } else if (json)
         hp__buf_puts(b, "null");
 }
 
@@ -44,13 +54,18 @@ void hp__w_text(hp_buf *b, const char *s, int json)
         hp__buf_puts(b, s);
         return;
     }
-    hp__buf_puts(b, "\"");
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            hp__buf_puts(b, "\"");
-        hp__buf_append(b, p, 1);
+    hp__buf_append(b, "\"", 1);
+    for (const char *p = s;;) { /* runs up to and including each quote, the quote doubled */
+        const char *q = strchr(p, '"');
+        if (!q) {
+            hp__buf_puts(b, p);
+            break;
+        }
+        hp__buf_append(b, p, (size_t)(q - p) + 1);
+        hp__buf_append(b, "\"", 1);
+        p = q + 1;
     }
-    hp__buf_puts(b, "\"");
+    hp__buf_append(b, "\"", 1);
 }
 
 void hp__w_key(hp_buf *b, int k, const char *key, int json)

@@ -63,7 +63,7 @@ class Comparison:
         if p is not None:
             _hp.hp_comparison_free(p)
 
-    def __del__(self, _free=_hp.hp_comparison_free):
+    def __del__(self, _free=getattr(_hp, "hp_comparison_free", None)):
         p = getattr(self, "_p", None)
         if p is not None:
             self._p = None

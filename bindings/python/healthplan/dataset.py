@@ -12,6 +12,7 @@ once. Changes (loading, adding) wait for running evaluations and block new ones 
 
 import json
 import math
+import operator
 import threading
 import warnings
 from collections import namedtuple
@@ -64,10 +65,6 @@ def _key(x):
     if not isinstance(x, str):
         raise TypeError("expected an id or code (str), got %s" % type(x).__name__)
     return x
-
-
-def _none_if_empty(s):
-    return s if s else None
 
 
 class _RWLock:
@@ -428,8 +425,8 @@ class Target(_Record):
 
 
 _ObservationBase = namedtuple(
-    "Observation", "region indicator year value verdict status source as_printed",
-    defaults=(None, None, "final", None, None))
+    "Observation", "region indicator year value verdict status source as_printed note",
+    defaults=(None, None, "final", None, None, None))
 
 
 class Observation(_ObservationBase):
@@ -449,9 +446,9 @@ class Observation(_ObservationBase):
 
 
 def _observation(t):
-    region, indicator, year, value, verdict, status, source, as_printed = t
+    region, indicator, year, value, verdict, status, source, as_printed, note = t
     return Observation(region, indicator, year, value, VERDICTS[verdict] or None,
-                       OBS_STATUSES[status], source or None, as_printed or None)
+                       OBS_STATUSES[status], source or None, as_printed or None, note or None)
 
 
 class _Records(Sequence):
@@ -475,8 +472,11 @@ class _Records(Sequence):
         if isinstance(i, str):
             with self._ds._read() as h:
                 return self._cls(self._ds, self._find(h, i))
-        if not isinstance(i, int):
-            raise TypeError("index by position (int) or by id (str), not %s" % type(i).__name__)
+        try:
+            i = operator.index(i)
+        except TypeError:
+            raise TypeError("index by position (int) or by id (str), not %s"
+                            % type(i).__name__) from None
         with self._ds._read() as h:
             n = self._count(h)
             if i < 0:
@@ -809,7 +809,8 @@ class Dataset:
 
         ``years`` and ``values`` are numpy arrays or any sequences of equal length; numpy
         arrays of int32 years and float64 values are passed to C as they are (other dtypes
-        are converted once, in C), with no Python loop per element.
+        are converted once by numpy), with no Python loop per element. The GIL is released
+        while the library merges them.
         """
         y = _int_array(years, "years")
         v = _float_array(values, "values")
@@ -822,9 +823,9 @@ class Dataset:
         ``data`` may be:
 
         - a pandas DataFrame or a dict of columns: ``region``, ``indicator``, ``year``,
-          ``value`` and optionally ``status``, ``verdict``, ``source``, ``as_printed`` (the
-          SDMX names REF_AREA, INDICATOR, TIME_PERIOD, OBS_VALUE, OBS_STATUS, VERDICT, SOURCE
-          work too); columns can also be given as keyword arguments;
+          ``value`` and optionally ``status``, ``verdict``, ``source``, ``as_printed``,
+          ``note`` (the SDMX names REF_AREA, INDICATOR, TIME_PERIOD, OBS_VALUE, OBS_STATUS,
+          VERDICT, SOURCE, NOTE work too); columns can also be given as keyword arguments;
         - an iterable of dicts with those keys, of :class:`Observation`, or of tuples
           ``(region, indicator, year, value[, source])``.
 
@@ -842,7 +843,8 @@ class Dataset:
                 _float_array(cols["value"], "value", n, allow_none=True),
                 _small_codes(cols.get("verdict"), VERDICTS, "verdict", n, {"": 0}),
                 _small_codes(cols.get("status"), OBS_STATUSES, "status", n, _SDMX_STATUS),
-                _strings(cols.get("source"), n), _strings(cols.get("as_printed"), n))
+                _strings(cols.get("source"), n), _strings(cols.get("as_printed"), n),
+                _strings(cols.get("note"), n))
 
     # ---- evaluation
 
@@ -946,6 +948,7 @@ _ALIASES = {
     "verdict": ("verdict", "VERDICT"),
     "source": ("source", "SOURCE"),
     "as_printed": ("as_printed", "AS_PRINTED"),
+    "note": ("note", "NOTE"),
 }
 
 
@@ -965,23 +968,24 @@ def _columns(data):
     else:
         rows = list(data)
         src = {k: [] for k in ("region", "indicator", "year", "value", "status", "verdict",
-                               "source", "as_printed")}
+                               "source", "as_printed", "note")}
         for r in rows:
             if isinstance(r, dict):
                 get = r.get
                 vals = [get(a) for k in src for a in (_pick(r, k),)]
             elif isinstance(r, Observation):
                 vals = [r.region, r.indicator, r.year, r.value, r.status, r.verdict, r.source,
-                        r.as_printed]
+                        r.as_printed, r.note]
             else:
                 r = tuple(r)
                 if not 4 <= len(r) <= 5:
                     raise ValueError("an observation tuple is (region, indicator, year, value"
                                      "[, source]), got %r" % (r,))
-                vals = [r[0], r[1], r[2], r[3], None, None, r[4] if len(r) > 4 else None, None]
+                vals = [r[0], r[1], r[2], r[3], None, None, r[4] if len(r) > 4 else None, None,
+                        None]
             for k, v in zip(src, vals):
                 src[k].append(v)
-        for k in ("status", "verdict", "source", "as_printed"):
+        for k in ("status", "verdict", "source", "as_printed", "note"):
             if all(v is None for v in src[k]):
                 del src[k]
     out = {}
@@ -993,9 +997,20 @@ def _columns(data):
     for k in ("region", "indicator", "year", "value"):
         if k not in out:
             raise ValueError("observations need a %r column (or %s)" % (k, _ALIASES[k][1]))
-    out["region"] = [None if v is None else _key(v) for v in _tolist(out["region"])]
-    out["indicator"] = [None if v is None else _key(v) for v in _tolist(out["indicator"])]
+    out["region"] = _str_column(out["region"])
+    out["indicator"] = _str_column(out["indicator"])
     return out
+
+
+def _str_column(col):
+    """A list of str (ids, codes) from a column; integer codes (430900) become str."""
+    np = _numpy()
+    if np is not None and hasattr(col, "dtype") and np.asarray(col).dtype.kind in "iu":
+        return np.asarray(col).astype(str).tolist()
+    lst = _tolist(col)
+    if set(map(type, lst)) <= {str}:  # the usual case, checked without a Python-level loop
+        return lst
+    return [None if v is None else _key(v) for v in lst]
 
 
 def _pick(row, k):

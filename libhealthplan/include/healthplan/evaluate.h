@@ -113,7 +113,8 @@ HP_EXTERN const hp_result *hp_results_at(const hp_results *res, size_t i);
  * The one-line reason of the @p i-th result ("2.82 ≤ 6.5 in 2020", "no province target for
  * maternal_mortality in 2025 in the dataset"), written to @p buf.
  * @return the length of the reason (as snprintf: may exceed @p cap − 1 when truncated), or
- *         -1 when @p i is out of range
+ *         -1 when @p i is out of range or memory ran out (then hp_error_last() says
+ *         #HP_ENOMEM and @p buf holds "")
  */
 HP_EXTERN int hp_results_reason(const hp_results *res, size_t i, char *buf, size_t cap);
 
