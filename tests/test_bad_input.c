@@ -275,3 +275,60 @@ Test(bad_input, an_unclosed_quote_over_100_mb_is_refused_in_linear_time, .timeou
 {
     linear(write_open_quote_csv, "csv-quote", HP_EPARSE, "unterminated quoted field");
 }
+
+/* ------------------------------------------------------------------ absurd numbers */
+
+/* Values at the edge of double: a target that overflows, or an expression that cannot be
+ * computed, is "not assessable" with the reason, never a verdict read off an infinity. */
+Test(bad_input, targets_that_overflow_are_not_judged)
+{
+    static const char *json =
+        "{\"format\":\"healthplan/1\",\"regions\":[{\"code\":\"R\"}],"
+        "\"indicators\":[{\"id\":\"x\",\"direction\":\"higher\"},{\"id\":\"y\",\"direction\":\"lower\"}],"
+        "\"plans\":[{\"id\":\"p\",\"region\":\"R\",\"start\":2000,\"end\":2100,\"baseline_year\":1950}],"
+        "\"targets\":["
+        "{\"plan\":\"p\",\"id\":\"1\",\"indicator\":\"x\",\"year\":2100,\"rule\":{\"kind\":\"per_year\",\"value\":1e308}},"
+        "{\"plan\":\"p\",\"id\":\"2\",\"indicator\":\"x\",\"year\":2100,\"rule\":{\"kind\":\"per_year\",\"value\":5,\"compound\":true}},"
+        "{\"plan\":\"p\",\"id\":\"3\",\"indicator\":\"y\",\"year\":2100,\"rule\":{\"kind\":\"change_from\",\"value\":1e308,\"ref_year\":1950}},"
+        "{\"plan\":\"p\",\"id\":\"4\",\"indicator\":\"x\",\"year\":2100,\"rule\":{\"kind\":\"expr\",\"expr\":\"x * x > 1\"}},"
+        "{\"plan\":\"p\",\"id\":\"5\",\"indicator\":\"x\",\"year\":2100,\"rule\":{\"kind\":\"expr\",\"expr\":\"x >= 1\",\"when\":\"y / (y - y) > 0\"}},"
+        "{\"plan\":\"p\",\"id\":\"6\",\"indicator\":\"y\",\"year\":2000,\"rule\":{\"kind\":\"le\",\"value\":-1e308}}],"
+        "\"observations\":["
+        "{\"region\":\"R\",\"indicator\":\"x\",\"year\":1950,\"value\":1e308},"
+        "{\"region\":\"R\",\"indicator\":\"x\",\"year\":2099,\"value\":-1e308},"
+        "{\"region\":\"R\",\"indicator\":\"y\",\"year\":1950,\"value\":-1e308},"
+        "{\"region\":\"R\",\"indicator\":\"y\",\"year\":1951,\"value\":1e308}]}";
+    static const struct {
+        hp_status status;
+        const char *reason;
+    } want[] = {
+        {HP_STATUS_NOT_ASSESSABLE, "the target overflows (+inf): it cannot be judged"},
+        {HP_STATUS_NOT_ASSESSABLE, "the target overflows (+inf): it cannot be judged"},
+        {HP_STATUS_NOT_ASSESSABLE, "the target overflows (-inf): it cannot be judged"},
+        {HP_STATUS_NOT_ASSESSABLE, "x * x > 1 cannot be evaluated in R: "},
+        {HP_STATUS_NOT_ASSESSABLE, "the condition y / (y - y) > 0 cannot be evaluated in R: "},
+        {HP_STATUS_OFF_TRACK, "the latest value 1e+308 (1951) does not meet it"},
+    };
+    hp_dataset *ds;
+    HP_ASSERT_OK(hp_dataset_new(&ds));
+    HP_ASSERT_OK(hp_dataset_load_json_buffer(ds, json, strlen(json), "edge.json"));
+    hp_results *res;
+    HP_ASSERT_OK(hp_evaluate(ds, NULL, &res));
+    cr_assert(eq(sz, hp_results_count(res), 6));
+    for (size_t i = 0; i < 6; i++) {
+        const hp_result *r = hp_results_at(res, i);
+        char reason[512];
+        cr_assert(ge(int, hp_results_reason(res, i, reason, sizeof reason), 0));
+        cr_assert(eq(int, (int)r->status, (int)want[i].status), "target %zu: %s (%s)", i + 1,
+                  hp_status_name(r->status), reason);
+        cr_assert(strstr(reason, want[i].reason) != NULL, "target %zu: reason \"%s\" lacks \"%s\"",
+                  i + 1, reason, want[i].reason);
+        cr_assert(r->met == 0, "target %zu is met", i + 1);
+    }
+    char *text;
+    HP_ASSERT_OK(hp_results_write(res, HP_RESULTS_JSON, &text, NULL));
+    cr_assert(strstr(text, "inf,") == NULL && strstr(text, "nan") == NULL, "a bare inf or nan in JSON");
+    hp_free(text);
+    hp_results_free(res);
+    hp_dataset_free(ds);
+}

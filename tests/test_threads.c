@@ -14,6 +14,40 @@
 
 #include "support.h"
 
+/* Criterion's runner cannot start under ThreadSanitizer (its worker arena is mapped where TSan
+ * keeps its shadow memory: "Could not initialize inheritable arena"), so a ThreadSanitizer
+ * build runs these tests from the main() at the end of this file, with CHECK() printing and
+ * exiting instead of cr_assert(). */
+#if defined(__SANITIZE_THREAD__) || defined(HP_THREADS_MAIN) /* the latter for Helgrind */
+#define HP_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define HP_TSAN 1
+#endif
+#endif
+
+static inline int hp_check(int cond) { return cond; }
+#ifdef HP_TSAN
+#define CHECK(cond, ...)                                                                      \
+    do {                                                                                      \
+        if (!(cond)) {                                                                        \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);          \
+            fprintf(stderr, "" __VA_ARGS__);                                                  \
+            fprintf(stderr, "\n");                                                            \
+            exit(1);                                                                          \
+        }                                                                                     \
+    } while (0)
+#define THREADS_TEST(name) static void name(void)
+#else
+#define CHECK(cond, ...) cr_assert(hp_check(cond), "" __VA_ARGS__)
+#define THREADS_TEST(name) Test(threads, name, .timeout = 300)
+#endif
+#define CHECK_OK(call)                                                                        \
+    do {                                                                                      \
+        int rc_ = (call);                                                                     \
+        CHECK(rc_ == HP_OK, "%s: %s", #call, hp_error_last()->message);                      \
+    } while (0)
+
 #define NTHREADS 8
 #define ROUNDS 3
 
@@ -123,7 +157,7 @@ static const char *differs(const outputs *a, const outputs *b)
 static hp_dataset *builtin(void)
 {
     hp_dataset *ds = NULL;
-    HP_ASSERT_OK(hp_dataset_builtin(&ds));
+    CHECK_OK(hp_dataset_builtin(&ds));
     return ds;
 }
 
@@ -133,10 +167,10 @@ static size_t g_eval_len;
 static hp_dataset *eval_dataset(void)
 {
     g_eval_json = hpt_read_file(hpt_data("eval.json"), &g_eval_len);
-    cr_assert(not(eq(ptr, g_eval_json, NULL)));
+    CHECK(g_eval_json != NULL, "cannot read eval.json");
     hp_dataset *ds = NULL;
-    HP_ASSERT_OK(hp_dataset_new(&ds));
-    HP_ASSERT_OK(hp_dataset_load_json_buffer(ds, g_eval_json, g_eval_len, "eval.json"));
+    CHECK_OK(hp_dataset_new(&ds));
+    CHECK_OK(hp_dataset_load_json_buffer(ds, g_eval_json, g_eval_len, "eval.json"));
     return ds;
 }
 
@@ -173,34 +207,118 @@ static void read_from_threads(const hp_dataset *ds, const char *const *regions, 
 {
     outputs expected;
     char err[512] = "";
-    cr_assert(eq(int, compute(ds, regions, nregions, 0, &expected, err, sizeof err), 0), "%s", err);
-    cr_assert(gt(sz, strlen(expected.eval[0]), 100));
+    CHECK(compute(ds, regions, nregions, 0, &expected, err, sizeof err) == 0, "%s", err);
+    CHECK(strlen(expected.eval[0]) > 100, "a short evaluation");
     pthread_t t[NTHREADS];
     reader r[NTHREADS];
     for (int i = 0; i < NTHREADS; i++) {
         r[i] = (reader){ds, regions, nregions, &expected, i % 3 == 2 ? 4 : 0, ""};
-        cr_assert(eq(int, pthread_create(&t[i], NULL, read_worker, &r[i]), 0));
+        CHECK(pthread_create(&t[i], NULL, read_worker, &r[i]) == 0, "pthread_create");
     }
     for (int i = 0; i < NTHREADS; i++)
         pthread_join(t[i], NULL);
     for (int i = 0; i < NTHREADS; i++)
-        cr_assert(eq(str, r[i].err, ""), "thread %d: %s", i, r[i].err);
+        CHECK(r[i].err[0] == 0, "thread %d: %s", i, r[i].err);
     free_outputs(&expected);
 }
 
-Test(threads, the_builtin_data_evaluated_from_many_threads_gives_one_answer, .timeout = 300)
+THREADS_TEST(the_builtin_data_evaluated_from_many_threads_gives_one_answer)
 {
     hp_dataset *ds = builtin();
     read_from_threads(ds, BUILTIN_REGIONS, 4);
     hp_dataset_free(ds);
 }
 
-Test(threads, eval_json_evaluated_from_many_threads_gives_one_answer, .timeout = 300)
+THREADS_TEST(eval_json_evaluated_from_many_threads_gives_one_answer)
 {
     hp_dataset *ds = eval_dataset();
     read_from_threads(ds, EVAL_REGIONS, 4);
     hp_dataset_free(ds);
     free(g_eval_json);
+}
+
+/* A dataset big enough for hp_evaluate() to use its own threads (it starts one per 1024
+ * targets): 120 counties x 3 indicators x 10 years of targets of many kinds. */
+static hp_dataset *big_dataset(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    CHECK(f != NULL, "open_memstream");
+    fprintf(f, "{\"format\": \"healthplan/1\", \"regions\": [{\"code\": \"P\", \"level\": \"province\"}");
+    for (int c = 0; c < 120; c++)
+        fprintf(f, ", {\"code\": \"C%d\", \"parent\": \"P\", \"level\": \"county\"}", c);
+    fprintf(f, "],\n \"indicators\": [{\"id\": \"a\", \"unit\": \"percent\", \"direction\": \"lower\"},"
+               " {\"id\": \"b\", \"unit\": \"years\", \"direction\": \"higher\"},"
+               " {\"id\": \"c\", \"unit\": \"count\", \"direction\": \"none\"}],\n"
+               " \"plans\": [{\"id\": \"big\", \"region\": \"P\", \"start\": 2021, \"end\": 2030, \"baseline_year\": 2020},"
+               " {\"id\": \"prov\", \"region\": \"P\", \"start\": 2021, \"end\": 2030, \"baseline_year\": 2020}],\n"
+               " \"targets\": [");
+    static const char *const rules[] = {
+        "{\"kind\": \"le\", \"value\": 5}", "{\"kind\": \"ge\", \"value\": 77}",
+        "{\"kind\": \"about\", \"value\": 20}", "{\"kind\": \"change_from\", \"value\": -0.1, \"ref_year\": 2020}",
+        "{\"kind\": \"per_year\", \"value\": 0.3}", "{\"kind\": \"improve\"}",
+        "{\"kind\": \"range\", \"low\": 10, \"high\": 30}", "{\"kind\": \"reference_target\", \"scope\": \"province\"}",
+        "{\"kind\": \"expr\", \"expr\": \"c >= a / 2\", \"when\": \"b > 70\"}",
+        "{\"kind\": \"any\", \"rules\": [{\"kind\": \"le\", \"value\": 3}, {\"kind\": \"change_from\", \"value\": -0.2, \"ref_year\": 2020}]}"};
+    static const char *const inds[] = {"a", "b", "c"};
+    int n = 0;
+    for (int y = 2021; y <= 2030; y++)
+        fprintf(f, "%s{\"plan\": \"prov\", \"id\": \"p%d\", \"indicator\": \"a\", \"year\": %d, \"rule\": {\"kind\": \"le\", \"value\": %d}}",
+                y > 2021 ? ", " : "", y, y, 4 + y % 3);
+    for (int c = 0; c < 120; c++)
+        for (int i = 0; i < 3; i++)
+            for (int y = 2021; y <= 2030; y++, n++)
+                fprintf(f, ",\n  {\"plan\": \"big\", \"id\": \"t%d\", \"indicator\": \"%s\", \"region\": \"C%d\", \"year\": %d, \"rule\": %s}",
+                        n, inds[i], c, y, rules[(n * 7 + c) % 10]);
+    fprintf(f, "],\n \"observations\": [");
+    int first = 1;
+    for (int c = 0; c < 120; c++)
+        for (int i = 0; i < 3; i++)
+            for (int y = 2020; y <= 2024; y++) {
+                if ((c + i + y) % 11 == 0)
+                    continue; /* gaps */
+                double v = i == 0 ? 8 - 0.4 * (y - 2020) + c % 5 : i == 1 ? 75 + 0.5 * (y - 2020) : 10 + c % 7;
+                fprintf(f, "%s{\"region\": \"C%d\", \"indicator\": \"%s\", \"year\": %d, \"value\": %.2f}",
+                        first ? "" : ",\n  ", c, inds[i], y, v);
+                first = 0;
+            }
+    fprintf(f, "]}\n");
+    fclose(f);
+    hp_dataset *ds = NULL;
+    CHECK_OK(hp_dataset_new(&ds));
+    CHECK_OK(hp_dataset_load_json_buffer(ds, text, len, "big.json"));
+    free(text);
+    CHECK(hp_dataset_target_count(ds) == 3610, "%zu targets", hp_dataset_target_count(ds));
+    return ds;
+}
+
+THREADS_TEST(evaluation_on_its_own_threads_gives_the_one_thread_answer)
+{
+    hp_dataset *ds = big_dataset();
+    static const char *const regions[] = {"C0", "C1", "C2", "P"};
+    /* inner = 4: hp_evaluate splits the 3610 targets over 4 threads of its own, while 8
+     * threads call it at once */
+    read_from_threads(ds, regions, 4);
+    hp_eval_options o = HP_EVAL_OPTIONS_INIT;
+    hp_results *one = NULL, *four = NULL;
+    CHECK_OK(hp_evaluate(ds, &o, &one));
+    o.threads = 4;
+    CHECK_OK(hp_evaluate(ds, &o, &four));
+    char *a = NULL, *b = NULL;
+    CHECK_OK(hp_results_write(one, HP_RESULTS_JSON, &a, NULL));
+    CHECK_OK(hp_results_write(four, HP_RESULTS_JSON, &b, NULL));
+    CHECK(strcmp(a, b) == 0, "4 threads and 1 thread disagree");
+    size_t counts[HP_STATUS_COUNT];
+    CHECK(hp_results_count_status(four, "big", -1, NULL, counts) == 3600, "counted");
+    CHECK(counts[HP_STATUS_ACHIEVED] + counts[HP_STATUS_ON_TRACK] > 100 &&
+              counts[HP_STATUS_NO_DATA] + counts[HP_STATUS_NOT_ASSESSABLE] < 3600,
+          "a spread of statuses");
+    hp_free(a);
+    hp_free(b);
+    hp_results_free(one);
+    hp_results_free(four);
+    hp_dataset_free(ds);
 }
 
 /* ------------------------------------------------------------------ separate loads */
@@ -276,22 +394,22 @@ static void *load_worker(void *arg)
     return NULL;
 }
 
-Test(threads, loads_into_separate_datasets_on_many_threads, .timeout = 300)
+THREADS_TEST(loads_into_separate_datasets_on_many_threads)
 {
     hp_dataset *a = builtin();
     hp_dataset *b = eval_dataset();
-    HP_ASSERT_OK(hp_dataset_load_csv_buffer(b, OBS_CSV, strlen(OBS_CSV), "obs.csv"));
+    CHECK_OK(hp_dataset_load_csv_buffer(b, OBS_CSV, strlen(OBS_CSV), "obs.csv"));
     char *ja = hpt_dump(a), *jb = hpt_dump(b);
     pthread_t t[NTHREADS];
     loader l[NTHREADS];
     for (int i = 0; i < NTHREADS; i++) {
         l[i] = (loader){i, ja, jb, ""};
-        cr_assert(eq(int, pthread_create(&t[i], NULL, load_worker, &l[i]), 0));
+        CHECK(pthread_create(&t[i], NULL, load_worker, &l[i]) == 0, "pthread_create");
     }
     for (int i = 0; i < NTHREADS; i++)
         pthread_join(t[i], NULL);
     for (int i = 0; i < NTHREADS; i++)
-        cr_assert(eq(str, l[i].err, ""), "thread %d: %s", i, l[i].err);
+        CHECK(l[i].err[0] == 0, "thread %d: %s", i, l[i].err);
     hp_free(ja);
     hp_free(jb);
     hp_dataset_free(a);
@@ -321,18 +439,31 @@ static void *error_worker(void *arg)
     return NULL;
 }
 
-Test(threads, each_thread_has_its_own_error_record)
+THREADS_TEST(each_thread_has_its_own_error_record)
 {
     hp_dataset *ds = builtin();
     pthread_t t[NTHREADS];
     errjob j[NTHREADS];
     for (int i = 0; i < NTHREADS; i++) {
         j[i] = (errjob){i, ds, ""};
-        cr_assert(eq(int, pthread_create(&t[i], NULL, error_worker, &j[i]), 0));
+        CHECK(pthread_create(&t[i], NULL, error_worker, &j[i]) == 0, "pthread_create");
     }
     for (int i = 0; i < NTHREADS; i++)
         pthread_join(t[i], NULL);
     for (int i = 0; i < NTHREADS; i++)
-        cr_assert(eq(str, j[i].err, ""), "thread %d saw another thread's error: %s", i, j[i].err);
+        CHECK(j[i].err[0] == 0, "thread %d saw another thread's error: %s", i, j[i].err);
     hp_dataset_free(ds);
 }
+
+#ifdef HP_TSAN
+int main(void)
+{
+    the_builtin_data_evaluated_from_many_threads_gives_one_answer();
+    eval_json_evaluated_from_many_threads_gives_one_answer();
+    loads_into_separate_datasets_on_many_threads();
+    each_thread_has_its_own_error_record();
+    evaluation_on_its_own_threads_gives_the_one_thread_answer();
+    printf("test_threads: 5 tests passed (standalone main, for ThreadSanitizer or Helgrind)\n");
+    return 0;
+}
+#endif

@@ -265,12 +265,16 @@ void hp__buf_append(hp_buf *b, const char *s, size_t n)
 {
     if (b->failed)
         return;
-    if (hp__grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != HP_OK) {
+    if (b->len + n + 1 > b->cap && hp__grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != HP_OK) {
         b->failed = 1;
         return;
     }
-    if (n)
+    if (n <= 8) { /* the writers append many short pieces: no call for those */
+        for (size_t i = 0; i < n; i++)
+            b->data[b->len + i] = s[i];
+    } else {
         memcpy(b->data + b->len, s, n);
+    }
     b->len += n;
     b->data[b->len] = '\0';
 }

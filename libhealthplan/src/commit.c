@@ -115,13 +115,17 @@ static int resolve_records(hp_dataset *st)
         if (!p->region)
             return hp__unknown(st, "region", p->region_code, &p->src, "region");
     }
+    const hp_target *prev = NULL; /* targets come plan by plan: reuse the last lookups */
     for (size_t i = 0; i < st->targets.n; i++) {
         hp_target *t = st->targets.items[i];
         int rc;
-        t->plan = hp__find_plan(st, t->plan_id);
+        t->plan = prev && !strcmp(prev->plan_id, t->plan_id) ? prev->plan
+                                                              : hp__find_plan(st, t->plan_id);
         if (!t->plan)
             return hp__unknown(st, "plan", t->plan_id, &t->src, "plan");
-        t->indicator = hp__find_indicator(st, t->indicator_id);
+        t->indicator = prev && !strcmp(prev->indicator_id, t->indicator_id)
+                           ? prev->indicator
+                           : hp__find_indicator(st, t->indicator_id);
         if (!t->indicator)
             return hp__unknown(st, "indicator", t->indicator_id, &t->src, "indicator");
         if (t->region_code) {
@@ -133,6 +137,7 @@ static int resolve_records(hp_dataset *st)
         }
         if ((rc = resolve_rule(st, t, &t->rule, "rule")) != HP_OK)
             return rc;
+        prev = t;
     }
     return HP_OK;
 }
@@ -253,11 +258,6 @@ int hp__commit(hp_dataset *st)
         rc = hp__oom();
         goto fail;
     }
-    if (st->stage.n) {
-        if ((rc = hp__obs_merge(st, &merged)) != HP_OK)
-            goto fail;
-        have_merged = 1;
-    }
     /* notes of the staged observations: interned into the base's pool, room reserved; a
      * figure that already had a note keeps it */
     if (st->nnotes && hp__u64map_reserve(&base->obs_notes, st->nnotes) != HP_OK) {
@@ -270,6 +270,13 @@ int hp__commit(hp_dataset *st)
             rc = hp__oom();
             goto fail;
         }
+    }
+    /* the merge last: once it succeeds nothing can fail, so its new store (which may have
+     * taken the staged columns) is never left to free */
+    if (st->stage.n) {
+        if ((rc = hp__obs_merge(st, &merged)) != HP_OK)
+            goto fail;
+        have_merged = 1;
     }
 
     /* phase 2: nothing below can fail */

@@ -106,6 +106,21 @@ static int load_observations(hp_dataset *st, uint16_t file, hp__csv *r)
     const hp_indicator *last_i = NULL;
     const char *lr = NULL, *li = NULL;
     size_t lrn = 0, lin = 0;
+    size_t done = 0; /* the text before this offset is read (hp__file_done_before) */
+    {
+        /* at most one row a line: room for them at once, not by doubling (which copies, and
+         * leaves the old blocks to the heap at the peak); untouched room costs no memory */
+        size_t lines = 0, chunk = (size_t)4 << 20;
+        for (size_t at = 0; at < f->len; at += chunk) {
+            const char *p = f->text + at, *end = f->text + (f->len - at > chunk ? at + chunk : f->len);
+            while (p < end && (p = memchr(p, '\n', (size_t)(end - p))))
+                lines++, p++;
+            hp__file_done_before(f, at); /* counted: not kept mapped till the rows get there */
+        }
+        hp__file_done_before(f, f->len);
+        if ((rc = hp__stage_reserve(st, lines + 1)) != HP_OK)
+            return rc;
+    }
     while ((rc = hp__csv_next(r)) == 1) {
         size_t nf = hp__csv_nfields(r);
         const hp__csv_field *fa = (size_t)col[C_AREA] < nf ? hp__csv_field_at(r, (size_t)col[C_AREA]) : NULL;
@@ -215,11 +230,16 @@ static int load_observations(hp_dataset *st, uint16_t file, hp__csv *r)
             printedn = fs->len;
             trim(&printed, &printedn);
         }
+        /* HP_POS_CSV: the record's offset is found again if a message needs it */
         rc = hp__stage_obs(st, last_r->index, last_i->index, (int)year, value,
-                           HP_FLAGS(status, verdict), src, srcn, printed, printedn,
-                           hp__csv_field_at(r, 0)->offset, file);
+                           HP_FLAGS(status, verdict), src, srcn, printed, printedn, HP_POS_CSV,
+                           file);
         if (rc != HP_OK)
             return rc;
+        if (r->rec_start - done > ((size_t)4 << 20)) { /* pages behind us: back to the cache */
+            hp__file_done_before(f, r->rec_start);
+            done = r->rec_start;
+        }
     }
     return rc < 0 ? rc : HP_OK;
 }

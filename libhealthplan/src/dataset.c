@@ -84,13 +84,16 @@ static void obs_stage_free(hp__obs_stage *s)
 {
     hp__free(s->region);
     hp__free(s->indicator);
-    hp__free(s->year);
-    hp__free(s->value);
-    hp__free(s->flags);
-    hp__free(s->source);
-    hp__free(s->note);
+    if (!s->lent) { /* else the committed store has them (hp__obs_merge) */
+        hp__free(s->year);
+        hp__free(s->value);
+        hp__free(s->flags);
+        hp__free(s->source);
+        hp__free(s->note);
+    }
     hp__free(s->pos);
     hp__free(s->file);
+    hp__free(s->csv);
     memset(s, 0, sizeof *s);
 }
 
@@ -156,7 +159,17 @@ const hp_plan *hp__find_plan(const hp_dataset *ds, const char *id)
 
 static char *target_key(char *buf, size_t cap, const char *plan, const char *id)
 {
-    snprintf(buf, cap, "%s\x1f%s", plan, id);
+    /* snprintf(buf, cap, "%s\x1f%s", plan, id), truncated the same way, without its cost
+     * (twice per target loaded) */
+    size_t k = 0;
+    for (const char *p = plan; *p && k + 1 < cap; p++)
+        buf[k++] = *p;
+    if (k + 1 < cap)
+        buf[k++] = '\x1f';
+    for (const char *p = id; *p && k + 1 < cap; p++)
+        buf[k++] = *p;
+    if (cap)
+        buf[k] = '\0';
     return buf;
 }
 

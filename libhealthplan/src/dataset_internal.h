@@ -113,6 +113,16 @@ typedef struct hp__obs_store {
 } hp__obs_store;
 
 /* Staged observations (unsorted, with where each came from). */
+/* Rows [first, end) of the stage are data records ordinal0, ordinal0 + 1, … of CSV file
+ * `file`: their byte offsets are found again by reading the file when a message needs them. */
+typedef struct hp__csv_rows {
+    size_t first, end, ordinal0;
+    uint16_t file;
+} hp__csv_rows;
+
+/* pos of hp__stage_obs() for a row of an observations CSV: not stored (see hp__csv_rows). */
+#define HP_POS_CSV UINT64_MAX
+
 typedef struct hp__obs_stage {
     size_t n, cap;
     uint32_t *region, *indicator;   /* final indices once resolved (ref ids before, for JSON) */
@@ -120,9 +130,22 @@ typedef struct hp__obs_stage {
     double *value;
     uint8_t *flags;
     uint32_t *source, *note;        /* the staging dataset's pool ids */
+    /* where each row came from, for messages: allocated at the first row that is not from an
+     * observations CSV (JSON, a targets CSV's baselines, the API); CSV rows are in `csv`
+     * instead, so a national CSV stages 27 bytes a row, not 37 (docs/performance.md) */
     uint64_t *pos;                  /* byte offset of the row in its file */
     uint16_t *file;                 /* index into the staging file list */
+    hp__csv_rows *csv;
+    size_t ncsv, csv_cap;
+    int lent;                       /* year, value, flags, source, note now belong to the
+                                     * committed store (hp__obs_merge() took them as they were) */
 } hp__obs_stage;
+
+/* Room for `extra` more staged rows, allocated at once (a loader that knows how many rows
+ * come avoids the copies of growing by doubling). HP_OK or HP_ENOMEM. */
+int hp__stage_reserve(hp_dataset *st, size_t extra);
+/* Where staged row `row` came from: its file (index) and byte offset. */
+void hp__stage_row_origin(const hp_dataset *st, size_t row, uint16_t *file, uint64_t *pos);
 
 /* A file being loaded. */
 typedef struct hp__file {
@@ -196,7 +219,9 @@ int hp__stage_region(hp_dataset *st, const hp_region_info *info, const hp__src *
 int hp__stage_indicator(hp_dataset *st, const hp_indicator_info *info, const hp__src *src);
 int hp__stage_plan(hp_dataset *st, const hp_plan_info *info, const hp__src *src);
 int hp__stage_target(hp_dataset *st, const hp_target_info *info, const hp__src *src);
-/* Stage an observation whose region and indicator are already resolved indices. */
+/* Stage an observation whose region and indicator are already resolved indices. pos is the
+ * byte offset of its record in file `file`, or HP_POS_CSV for the rows of an observations CSV,
+ * staged in the order of the file's records (one row each). */
 int hp__stage_obs(hp_dataset *st, uint32_t region, uint32_t indicator, int year, double value,
                   uint8_t flags, const char *source, size_t source_len, const char *note,
                   size_t note_len, uint64_t pos, uint16_t file);
@@ -227,6 +252,10 @@ void hp__obs_fill(const hp_dataset *ds, const hp__series *s, size_t i, hp_observ
 int hp__obs_merge(hp_dataset *st, hp__obs_store *out);
 /* Release a staged file's buffer (io.c). */
 void hp__file_release(hp__file *f);
+/* Give the pages of f's text before byte `upto` back to the page cache when f is mapped: a
+ * loader that is done with them keeps its peak memory down; reading them again maps them
+ * again (io.c). */
+void hp__file_done_before(const hp__file *f, size_t upto);
 
 /* ---- JSON (json.c) ---- */
 int hp__load_json(hp_dataset *st, uint16_t file);

@@ -14,6 +14,7 @@
 #include "healthplan/evaluate.h"
 #include "healthplan/expr.h"
 #include "numfmt_internal.h"
+#include "progress_internal.h"
 #include "rule_internal.h"
 #include "write_internal.h"
 
@@ -27,6 +28,12 @@ struct hp_results {
     size_t n;
     /* targets by (region, indicator), for reference_target rules */
     uint32_t *by_key;                  /* target indices sorted by region, indicator, year */
+    size_t nby_key;                    /* … of the regions that reference_target rules name */
+    /* series of (region, indicator) as region × indicators + indicator -> series + 1 (0: none),
+     * when that table is small: one cached load instead of a hash probe per lookup */
+    uint32_t *dense;
+    size_t dense_ni;
+    int th_ok;                         /* the thresholds passed hp__progress_thresholds_ok() */
     hp__u64map key_index;              /* (region << 32 | indicator) -> first position in by_key */
 };
 
@@ -175,6 +182,10 @@ typedef struct obs {
 
 static const hp__series *series(const ctx *c, const hp_region *r, const hp_indicator *ind)
 {
+    if (c->res && c->res->dense) {
+        uint32_t k = c->res->dense[(size_t)r->index * c->res->dense_ni + ind->index];
+        return k ? &c->ds->obs.series[k - 1] : NULL;
+    }
     return hp__series_find(c->ds, r->index, ind->index);
 }
 
@@ -235,21 +246,32 @@ static obs obs_baseline(const ctx *c, const hp__series *s, int year)
         return o;
     const int16_t *y = c->ds->obs.year + s->start;
     const double *v = c->ds->obs.value + s->start;
-    long before = -1, after = -1;
-    for (size_t i = 0; i < s->count; i++) {
-        if (isnan(v[i]))
-            continue;
-        if (y[i] == year) {
-            o.year = year;
-            o.value = v[i];
-            o.found = 1;
-            return o;
-        }
-        if (y[i] < year)
-            before = (long)i;
-        else if (after < 0)
-            after = (long)i;
+    /* years are sorted and unique: the year itself, else the nearest numbers on each side */
+    size_t lo = 0, hi = s->count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (y[mid] < year)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    if (lo < s->count && y[lo] == year && !isnan(v[lo])) {
+        o.year = year;
+        o.value = v[lo];
+        o.found = 1;
+        return o;
+    }
+    long before = -1, after = -1;
+    for (size_t i = lo; i-- > 0;)
+        if (!isnan(v[i])) {
+            before = (long)i;
+            break;
+        }
+    for (size_t i = lo < s->count && y[lo] == year ? lo + 1 : lo; i < s->count; i++)
+        if (!isnan(v[i])) {
+            after = (long)i;
+            break;
+        }
     long pick = -1;
     if (c->o->baseline == HP_BASELINE_NEXT)
         pick = after;
@@ -469,8 +491,7 @@ static const hp_target *find_target_of(const ctx *c, const hp_region *reg, const
     const hp_results *res = c->res;
     if (!hp__u64map_get(&res->key_index, ((uint64_t)reg->index << 32) | ind->index, &pos))
         return NULL;
-    size_t n = hp_dataset_target_count(c->ds);
-    for (size_t i = pos; i < n; i++) {
+    for (size_t i = pos; i < res->nby_key; i++) {
         const hp_target *t = hp_dataset_target_at(c->ds, res->by_key[i]);
         if (t->region != reg || t->indicator != ind)
             break;
@@ -612,6 +633,11 @@ static int resolve_expr(const ctx *c, const hp_rule *r, const judged *j, cond *k
             return R_NOT_ASSESSABLE;
         int rc = hp_expr_eval(ex, expr_lookup, &e, &v);
         hp_expr_free(ex);
+        if (rc != HP_OK && rc != HP_ENOTFOUND) { /* division by zero, overflow */
+            say(c, "the condition %s cannot be evaluated in %s: %s", r->when, j->region->code,
+                hp_error_last()->message);
+            return R_NOT_ASSESSABLE;
+        }
         if (rc != HP_OK) {
             say(c, "no value of %s in %s up to %d for the condition %s", e.missing ? e.missing : "?",
                 j->region->code, j->eval_year, r->when);
@@ -627,6 +653,11 @@ static int resolve_expr(const ctx *c, const hp_rule *r, const judged *j, cond *k
         return R_NOT_ASSESSABLE;
     int rc = hp_expr_eval(ex, expr_lookup, &e, &v);
     hp_expr_free(ex);
+    if (rc != HP_OK && rc != HP_ENOTFOUND) { /* division by zero, overflow */
+        say(c, "%s cannot be evaluated in %s: %s", r->expr, j->region->code,
+            hp_error_last()->message);
+        return R_NOT_ASSESSABLE;
+    }
     if (rc != HP_OK) {
         say(c, "no value of %s in %s up to %d for %s", e.missing ? e.missing : "?", j->region->code,
             j->eval_year, r->expr);
@@ -862,6 +893,11 @@ static void eval_target(const ctx *c, const hp_target *t, hp_result *res)
     } else {
         rc = resolve(c, t, &t->rule, &j, &k, 0);
     }
+    if (rc == R_OK && !isnan(k.target) && !isfinite(k.target)) {
+        /* a target that overflows (1e308 more per year …) meets or misses nothing */
+        say(c, "the target overflows (%s): it cannot be judged", k.target > 0 ? "+inf" : "-inf");
+        rc = R_NOT_ASSESSABLE;
+    }
     if (!isnan(k.target) && rc == R_OK)
         res->target_value = k.target;
     if (rc == R_NOT_ASSESSABLE) {
@@ -919,7 +955,10 @@ static void eval_target(const ctx *c, const hp_target *t, hp_result *res)
         in.target = k.op == C_IMPROVE ? NAN : k.target;
         in.linear = k.linear;
         in.met = met;
-        hp_progress_compute(&in, &o->thresholds, &pr);
+        if (c->res && c->res->th_ok)
+            hp__progress_compute_trusted(&in, &o->thresholds, &pr);
+        else
+            hp_progress_compute(&in, &o->thresholds, &pr);
         res->required_rate = pr.required_rate;
         res->actual_rate = pr.actual_rate;
         res->ratio = pr.ratio;
@@ -1021,43 +1060,127 @@ static void *run_range(void *p)
 {
     work *w = p;
     tls_oom = 0;
-    for (size_t i = w->from; i < w->to && !tls_oom; i++)
+    for (size_t i = w->from; i < w->to && !tls_oom; i++) {
+#if defined(__GNUC__)
+        /* the target records are far apart (each with its strings): ask for the one needed
+         * a few targets on, so that its cache misses overlap this target's work */
+        if (i + 6 < w->to) {
+            const char *ahead = (const char *)hp_dataset_target_at(w->c->ds, w->sel[i + 6]);
+            __builtin_prefetch(ahead + offsetof(hp_target, region));
+            __builtin_prefetch(ahead + offsetof(hp_target, rule));
+        }
+#endif
         eval_target(w->c, hp_dataset_target_at(w->c->ds, w->sel[i]), &w->out[i]);
+    }
     w->oom = tls_oom;
     return NULL;
 }
 
-/* Index the targets by (region, indicator) for reference_target rules. */
+/* Index the targets by (region, indicator) for reference_target rules: only the targets of
+ * regions that some reference_target rule of the dataset points to (a national dataset's
+ * provinces and prefectures, a ninth of its targets), which also covers references followed
+ * from a referenced target. Sorting every target made this the costliest step of a
+ * region-filtered evaluation (hp_compare() runs one per region). */
+typedef struct keyed_ref {
+    uint64_t key;
+    uint32_t index;
+} keyed_ref;
+
+static int cmp_keyed_ref(const void *a, const void *b)
+{
+    const keyed_ref *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void mark_scope(const hp_dataset *ds, const hp_target *t, const hp_rule *r,
+                       unsigned char *marked, size_t nregions, int *any)
+{
+    if (r->kind != HP_RULE_REFERENCE_TARGET)
+        return;
+    ctx c = {ds, NULL, NULL, NULL};
+    const hp_region *ref = scope_region(&c, t->region, r->scope);
+    if (ref && ref->index < nregions) {
+        marked[ref->index] = 1;
+        *any = 1;
+    }
+}
+
 static int build_index(hp_results *res)
 {
     const hp_dataset *ds = res->ds;
-    size_t n = hp_dataset_target_count(ds);
-    int needed = 0;
-    for (size_t i = 0; i < n && !needed; i++) {
-        const hp_rule *r = &((const hp_target *)hp_dataset_target_at(ds, i))->rule;
-        if (r->kind == HP_RULE_REFERENCE_TARGET)
-            needed = 1;
-        for (size_t k = 0; k < r->nrules; k++)
-            if (r->rules[k].kind == HP_RULE_REFERENCE_TARGET)
-                needed = 1;
-    }
-    if (!needed || !n)
-        return HP_OK;
-    res->by_key = hp__malloc(n * sizeof *res->by_key);
-    if (!res->by_key)
+    size_t n = hp_dataset_target_count(ds), nregions = hp_dataset_region_count(ds);
+    int any = 0;
+    unsigned char *marked = hp__calloc(nregions ? nregions : 1, 1);
+    if (!marked)
         return hp__oom();
-    if (hp__targets_by_key(ds, res->by_key) != HP_OK)
-        return HP_ENOMEM;
-    if (hp__u64map_reserve(&res->key_index, n) != HP_OK)
-        return hp__oom();
-    uint64_t last = UINT64_MAX;
     for (size_t i = 0; i < n; i++) {
-        const hp_target *t = hp_dataset_target_at(ds, res->by_key[i]);
+        const hp_target *t = hp_dataset_target_at(ds, i);
+        mark_scope(ds, t, &t->rule, marked, nregions, &any);
+        for (size_t k = 0; k < t->rule.nrules; k++)
+            mark_scope(ds, t, &t->rule.rules[k], marked, nregions, &any);
+    }
+    if (!any) {
+        hp__free(marked);
+        return HP_OK;
+    }
+    /* one more pass over the targets (each a cache miss): room for all, m used */
+    keyed_ref *k = hp__malloc(n * sizeof *k);
+    if (!k) {
+        hp__free(marked);
+        return hp__oom();
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const hp_target *t = hp_dataset_target_at(ds, i);
+        if (!marked[t->region->index])
+            continue;
+        k[m].key = ((uint64_t)t->region->index << 40) | ((uint64_t)t->indicator->index << 16) |
+                   (uint64_t)(t->year - HP_YEAR_MIN);
+        k[m].index = (uint32_t)i;
+        m++;
+    }
+    res->by_key = hp__malloc((m ? m : 1) * sizeof *res->by_key);
+    if (!res->by_key || hp__u64map_reserve(&res->key_index, m) != HP_OK) {
+        hp__free(k);
+        hp__free(marked);
+        return hp__oom();
+    }
+    qsort(k, m, sizeof *k, cmp_keyed_ref);
+    uint64_t last = UINT64_MAX;
+    for (size_t i = 0; i < m; i++) {
+        res->by_key[i] = k[i].index;
+        const hp_target *t = hp_dataset_target_at(ds, k[i].index);
         uint64_t key = ((uint64_t)t->region->index << 32) | t->indicator->index;
         if (key != last) {
             hp__u64map_put(&res->key_index, key, (uint32_t)i);
             last = key;
         }
+    }
+    res->nby_key = m;
+    hp__free(k);
+    hp__free(marked);
+    return HP_OK;
+}
+
+/* The dense series table of hp_results (see there), when it is small and m targets are many
+ * enough to repay it (a region's evaluation probes the hash instead). */
+static int build_dense(hp_results *res, size_t m)
+{
+    const hp_dataset *ds = res->ds;
+    size_t nr = hp_dataset_region_count(ds), ni = hp_dataset_indicator_count(ds);
+    size_t ns = ds->obs.nseries, limit = ns * 4 > 65536 ? ns * 4 : 65536;
+    if (!nr || !ni || nr > limit / ni || m < nr * ni / 64)
+        return HP_OK;
+    res->dense = hp__calloc(nr * ni, sizeof *res->dense);
+    if (!res->dense)
+        return hp__oom();
+    res->dense_ni = ni;
+    for (size_t k = 0; k < ns; k++) {
+        const hp__series *se = &ds->obs.series[k];
+        if (se->region < nr && se->indicator < ni)
+            res->dense[(size_t)se->region * ni + se->indicator] = (uint32_t)(k + 1);
     }
     return HP_OK;
 }
@@ -1068,6 +1191,7 @@ void hp_results_free(hp_results *res)
         return;
     hp__free(res->items);
     hp__free(res->by_key);
+    hp__free(res->dense);
     hp__u64map_free(&res->key_index);
     hp__free(res->plan);
     hp__free(res->region);
@@ -1156,11 +1280,12 @@ int hp_evaluate(const hp_dataset *ds, const hp_eval_options *opts, hp_results **
         if (selected(res, hp_dataset_target_at(ds, i)))
             sel[m++] = (uint32_t)i;
     res->items = hp__malloc((m ? m : 1) * sizeof *res->items);
-    if (!res->items || (rc = build_index(res)) != HP_OK) {
+    if (!res->items || (rc = build_index(res)) != HP_OK || (rc = build_dense(res, m)) != HP_OK) {
         hp__free(sel);
         hp_results_free(res);
         return rc != HP_OK ? rc : hp__oom();
     }
+    res->th_ok = hp__progress_thresholds_ok(&res->opts.thresholds);
     res->n = m;
     ctx c = {ds, res, &res->opts, NULL};
     int threads = o->threads > 1 ? o->threads : 1;

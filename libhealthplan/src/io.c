@@ -25,6 +25,22 @@ void hp__file_release(hp__file *f)
     f->mapping = NULL;
 }
 
+void hp__file_done_before(const hp__file *f, size_t upto)
+{
+    if (!f->mapped || !f->mapping || (const char *)f->mapping != f->text)
+        return;
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        return;
+    size_t len = upto - upto % (size_t)page;
+    if (len > f->mapping_len)
+        len = f->mapping_len - f->mapping_len % (size_t)page;
+    /* a private, read-only file mapping: the pages are dropped from this process (they stay
+     * in the page cache) and read again from the file if touched */
+    if (len)
+        madvise(f->mapping, len, MADV_DONTNEED);
+}
+
 /* Read a whole file: mapped when it is a regular non-empty file, read otherwise. */
 static int read_file(hp_dataset *st, const char *path, uint16_t *index)
 {

@@ -699,6 +699,386 @@ static int read_observation(rec *r)
     return rc;
 }
 
+/* ------------------------------------------------------------- fast path for targets
+ *
+ * A national dataset holds about 800,000 targets, and building a cJSON tree for each (a node,
+ * a key and a value allocated per field, then freed) was most of the load. Target records as
+ * programs write them are flat: plain strings, a year, a small rule object. fast_target()
+ * reads such a record straight from the text and stages it exactly as read_target() would;
+ * at anything else (an escape, a control byte, an unknown or repeated key, a null, a value
+ * of another type, departments, a rule the rule reader refuses, a missing field) it gives up
+ * without side effects and the record takes the cJSON path, which gives the same result or
+ * the same error (docs/performance.md). Only the rule object goes through cJSON here. */
+#define FAST_FALLBACK 1000 /* not an HP_ code */
+
+typedef struct fstr {
+    const char *p;
+    size_t n;
+    int set;
+} fstr;
+
+static void fast_ws(const char *t, size_t *i, size_t end)
+{
+    while (*i < end && (t[*i] == ' ' || t[*i] == '\t' || t[*i] == '\n' || t[*i] == '\r'))
+        (*i)++;
+}
+
+/* A string without escapes or control bytes at t[*i] == '"'. */
+static int fast_string(const char *t, size_t *i, size_t end, fstr *out)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    size_t k = *i + 1, j = k;
+    /* eight bytes at a time while none is a quote, a backslash or a control byte */
+    while (j + 8 <= end) {
+        uint64_t w, q, b;
+        memcpy(&w, t + j, sizeof w);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        if (((q - ones) & ~q & highs) | ((b - ones) & ~b & highs) | ((w - ones * 0x20) & ~w & highs))
+            break;
+        j += 8;
+    }
+    for (; j < end; j++) {
+        unsigned char c = (unsigned char)t[j];
+        if (c == '"') {
+            out->p = t + k;
+            out->n = j - k;
+            out->set = 1;
+            *i = j + 1;
+            return 1;
+        }
+        if (c == '\\' || c < 0x20)
+            return 0;
+    }
+    return 0;
+}
+
+enum { FK_PLAN, FK_ID, FK_INDICATOR, FK_REGION, FK_YEAR, FK_RULE, FK_NATURE, FK_AS_PRINTED,
+       FK_SOURCE, FK_UNIT_AS_PRINTED, FK_NOTE, FK_COUNT };
+
+static int fast_key(const char *k, size_t n)
+{
+    static const char *const names[FK_COUNT] = {"plan", "id", "indicator", "region", "year",
+                                                "rule", "nature", "as_printed", "source",
+                                                "unit_as_printed", "note"};
+    static const unsigned char lens[FK_COUNT] = {4, 2, 9, 6, 4, 4, 6, 10, 6, 15, 4};
+    for (int i = 0; i < FK_COUNT; i++)
+        if (lens[i] == n && k[0] == names[i][0] && !memcmp(names[i], k, n))
+            return i;
+    return -1;
+}
+
+/* A JSON number of at most 15 digits without an exponent at t[*i] ("-12.5"), read exactly as
+ * cJSON reads it (strtod, correctly rounded; so is hp__parse_double for such numbers). */
+static int fast_number(const char *t, size_t *i, size_t end, double *out)
+{
+    size_t k = *i, digits = 0;
+    if (k < end && t[k] == '-')
+        k++;
+    if (k >= end || t[k] < '0' || t[k] > '9' || (t[k] == '0' && k + 1 < end && t[k + 1] >= '0' && t[k + 1] <= '9'))
+        return 0;
+    while (k < end && t[k] >= '0' && t[k] <= '9')
+        k++, digits++;
+    if (k < end && t[k] == '.') {
+        k++;
+        if (k >= end || t[k] < '0' || t[k] > '9')
+            return 0;
+        while (k < end && t[k] >= '0' && t[k] <= '9')
+            k++, digits++;
+    }
+    if (digits > 15 || (k < end && (t[k] == 'e' || t[k] == 'E')))
+        return 0;
+    size_t used;
+    if (hp__parse_double(t + *i, k - *i, out, &used) != HP_OK || used != k - *i || !isfinite(*out))
+        return 0;
+    *i = k;
+    return 1;
+}
+
+/* The common rules (every kind but same_ratio, expr, qualitative and composites) read straight
+ * from the text with the rule reader's checks: keys known and not repeated, allowed and
+ * required for the kind, numbers finite, tolerance ≥ 0, ref_year a year, low ≤ high, op
+ * known, scope 1–15 bytes. 0 (and *out unchanged) for anything else: cJSON then reads it. */
+static int fast_rule(scanner *s, size_t i, size_t end, hp_rule *out)
+{
+    static const char *const kinds[] = {"le", "lt", "ge", "gt", "value", "about", "range",
+                                        "change_from", "per_year", "improve",
+                                        "reference_target", "reference_value", NULL};
+    static const hp_rule_kind kval[] = {HP_RULE_LE, HP_RULE_LT, HP_RULE_GE, HP_RULE_GT,
+                                        HP_RULE_VALUE, HP_RULE_ABOUT, HP_RULE_RANGE,
+                                        HP_RULE_CHANGE_FROM, HP_RULE_PER_YEAR, HP_RULE_IMPROVE,
+                                        HP_RULE_REFERENCE_TARGET, HP_RULE_REFERENCE_VALUE};
+    static const char *const ops[] = {"better", "lt", "gt", "le", "ge", NULL};
+    enum { RK_KIND = 1, RK_VALUE = 2, RK_TOL = 4, RK_LOW = 8, RK_HIGH = 16, RK_REF = 32,
+           RK_COMPOUND = 64, RK_OP = 128, RK_SCOPE = 256 };
+    const char *t = s->t;
+    hp_rule r;
+    hp_rule_init(&r);
+    unsigned seen = 0;
+    fstr kind = {0}, scope = {0}, op = {0};
+    double ref_year = 0;
+    if (t[i] != '{')
+        return 0;
+    i++;
+    fast_ws(t, &i, end);
+    for (;;) {
+        fstr key;
+        if (i >= end || t[i] != '"' || !fast_string(t, &i, end, &key))
+            return 0;
+        unsigned flag = 0;
+        switch (key.n) {
+        case 2: flag = !memcmp(key.p, "op", 2) ? RK_OP : 0; break;
+        case 3: flag = !memcmp(key.p, "low", 3) ? RK_LOW : 0; break;
+        case 4: flag = !memcmp(key.p, "kind", 4) ? RK_KIND : !memcmp(key.p, "high", 4) ? RK_HIGH : 0; break;
+        case 5: flag = !memcmp(key.p, "value", 5) ? RK_VALUE : !memcmp(key.p, "scope", 5) ? RK_SCOPE : 0; break;
+        case 8: flag = !memcmp(key.p, "ref_year", 8) ? RK_REF : !memcmp(key.p, "compound", 8) ? RK_COMPOUND : 0; break;
+        case 9: flag = !memcmp(key.p, "tolerance", 9) ? RK_TOL : 0; break;
+        default: break;
+        }
+        if (!flag || (seen & flag))
+            return 0;
+        seen |= flag;
+        fast_ws(t, &i, end);
+        if (i >= end || t[i] != ':')
+            return 0;
+        i++;
+        fast_ws(t, &i, end);
+        if (i >= end)
+            return 0;
+        int ok;
+        switch (flag) {
+        case RK_KIND: ok = t[i] == '"' && fast_string(t, &i, end, &kind); break;
+        case RK_SCOPE: ok = t[i] == '"' && fast_string(t, &i, end, &scope); break;
+        case RK_OP: ok = t[i] == '"' && fast_string(t, &i, end, &op); break;
+        case RK_VALUE: ok = fast_number(t, &i, end, &r.value); break;
+        case RK_TOL: ok = fast_number(t, &i, end, &r.tolerance); break;
+        case RK_LOW: ok = fast_number(t, &i, end, &r.low); break;
+        case RK_HIGH: ok = fast_number(t, &i, end, &r.high); break;
+        case RK_REF: ok = fast_number(t, &i, end, &ref_year); break;
+        default: /* compound */
+            if (end - i >= 4 && !memcmp(t + i, "true", 4))
+                ok = 1, r.compound = 1, i += 4;
+            else if (end - i >= 5 && !memcmp(t + i, "false", 5))
+                ok = 1, r.compound = 0, i += 5;
+            else
+                ok = 0;
+        }
+        if (!ok)
+            return 0;
+        fast_ws(t, &i, end);
+        if (i < end && t[i] == ',') {
+            i++;
+            fast_ws(t, &i, end);
+            continue;
+        }
+        if (i < end && t[i] == '}' && i + 1 == end)
+            break;
+        return 0;
+    }
+    if (!(seen & RK_KIND))
+        return 0;
+    int k = -1;
+    for (int n = 0; kinds[n]; n++)
+        if (strlen(kinds[n]) == kind.n && !memcmp(kinds[n], kind.p, kind.n))
+            k = n;
+    if (k < 0)
+        return 0;
+    r.kind = kval[k];
+    unsigned allowed, required;
+    switch (r.kind) {
+    case HP_RULE_ABOUT: allowed = RK_VALUE | RK_TOL; required = RK_VALUE; break;
+    case HP_RULE_RANGE: allowed = required = RK_LOW | RK_HIGH; break;
+    case HP_RULE_CHANGE_FROM: allowed = RK_VALUE | RK_REF; required = RK_VALUE; break;
+    case HP_RULE_PER_YEAR: allowed = RK_VALUE | RK_COMPOUND; required = RK_VALUE; break;
+    case HP_RULE_IMPROVE: allowed = required = 0; break;
+    case HP_RULE_REFERENCE_TARGET: allowed = required = RK_SCOPE; break;
+    case HP_RULE_REFERENCE_VALUE: allowed = RK_SCOPE | RK_OP; required = RK_SCOPE; break;
+    default: allowed = required = RK_VALUE; break; /* le lt ge gt value */
+    }
+    seen &= ~(unsigned)RK_KIND;
+    if ((seen & ~allowed) || (required & ~seen))
+        return 0;
+    if ((seen & RK_TOL) && !(r.tolerance >= 0))
+        return 0;
+    if (seen & RK_REF) {
+        if (ref_year != floor(ref_year) || ref_year < HP_YEAR_MIN || ref_year > HP_YEAR_MAX)
+            return 0;
+        r.ref_year = (int)ref_year;
+    }
+    if (r.kind == HP_RULE_RANGE && r.low > r.high)
+        return 0;
+    if (seen & RK_SCOPE) {
+        if (scope.n == 0 || scope.n >= sizeof r.scope)
+            return 0;
+        memcpy(r.scope, scope.p, scope.n);
+        r.scope[scope.n] = '\0';
+    }
+    if (seen & RK_OP) {
+        int o = -1;
+        for (int n = 0; ops[n]; n++)
+            if (strlen(ops[n]) == op.n && !memcmp(ops[n], op.p, op.n))
+                o = n;
+        if (o < 0)
+            return 0;
+        r.op = (hp_rule_op)o;
+    }
+    if (r.kind == HP_RULE_ABOUT && !hp_rule_has(r.tolerance))
+        r.tolerance = HP_ABOUT_TOLERANCE;
+    *out = r;
+    return 1;
+}
+
+static int fast_target(scanner *s, size_t start, size_t *end_out, uint32_t index)
+{
+    size_t end = s->len; /* the record's end is found here (read_array skips no value first) */
+    const char *t = s->t;
+    fstr v[FK_COUNT];
+    memset(v, 0, sizeof v);
+    int year = 0;
+    size_t rule_at = 0, rule_end = 0;
+    size_t i = start;
+    if (t[i] != '{')
+        return FAST_FALLBACK;
+    i++;
+    fast_ws(t, &i, end);
+    if (i < end && t[i] == '}')
+        return FAST_FALLBACK;
+    for (;;) {
+        fstr key;
+        if (i >= end || t[i] != '"' || !fast_string(t, &i, end, &key))
+            return FAST_FALLBACK;
+        int k = fast_key(key.p, key.n);
+        if (k < 0 || v[k].set)
+            return FAST_FALLBACK; /* unknown (a warning), departments, or twice (an error) */
+        fast_ws(t, &i, end);
+        if (i >= end || t[i] != ':')
+            return FAST_FALLBACK;
+        i++;
+        fast_ws(t, &i, end);
+        if (i >= end)
+            return FAST_FALLBACK;
+        if (k == FK_YEAR) {
+            int y = 0, nd = 0;
+            while (i < end && t[i] >= '0' && t[i] <= '9' && nd < 5)
+                y = y * 10 + (t[i++] - '0'), nd++;
+            if (nd == 0 || nd > 4 || y < HP_YEAR_MIN || y > HP_YEAR_MAX ||
+                (i < end && (t[i] == '.' || t[i] == 'e' || t[i] == 'E' || (t[i] >= '0' && t[i] <= '9'))))
+                return FAST_FALLBACK;
+            year = y;
+            v[k].set = 1;
+        } else if (k == FK_RULE) {
+            if (t[i] != '{')
+                return FAST_FALLBACK;
+            rule_at = i;
+            if (skip_value(s, i, &rule_end) != HP_OK) {
+                hp_error_clear();
+                return FAST_FALLBACK;
+            }
+            if (rule_end > end)
+                return FAST_FALLBACK;
+            i = rule_end;
+            v[k].set = 1;
+        } else {
+            if (t[i] != '"' || !fast_string(t, &i, end, &v[k]))
+                return FAST_FALLBACK;
+        }
+        fast_ws(t, &i, end);
+        if (i < end && t[i] == ',') {
+            i++;
+            fast_ws(t, &i, end);
+            continue;
+        }
+        if (i < end && t[i] == '}') {
+            end = i + 1;
+            break;
+        }
+        return FAST_FALLBACK;
+    }
+    *end_out = end;
+    if (!v[FK_PLAN].set || !v[FK_ID].set || !v[FK_INDICATOR].set || !v[FK_YEAR].set ||
+        !v[FK_RULE].set)
+        return FAST_FALLBACK;
+    int nature = HP_NATURE_UNSPECIFIED;
+    if (v[FK_NATURE].set) {
+        int found = 0;
+        for (size_t n = 0; NATURE_NAMES[n]; n++)
+            if (strlen(NATURE_NAMES[n]) == v[FK_NATURE].n &&
+                !memcmp(NATURE_NAMES[n], v[FK_NATURE].p, v[FK_NATURE].n)) {
+                nature = NATURE_VALUES[n];
+                found = 1;
+                break;
+            }
+        if (!found)
+            return FAST_FALLBACK;
+    }
+    /* the rule: straight from the text when it is a common one, else the rule reader */
+    hp_rule rule;
+    hp_rule_init(&rule);
+    int rc = HP_OK;
+    if (!fast_rule(s, rule_at, rule_end, &rule)) {
+        hp__cjson_oom(1);
+        cJSON *jr = cJSON_ParseWithLengthOpts(t + rule_at, rule_end - rule_at, NULL, 0);
+        if (!jr)
+            return hp__cjson_oom(1) ? hp__oom() : FAST_FALLBACK;
+        char field[256];
+        rc = hp__rule_from_cjson(jr, &rule, field, sizeof field);
+        cJSON_Delete(jr);
+        if (rc != HP_OK) {
+            hp_rule_dispose(&rule);
+            if (rc == HP_ENOMEM)
+                return rc;
+            hp_error_clear();
+            return FAST_FALLBACK;
+        }
+    }
+    /* NUL-terminated copies of the strings */
+    char small[2048], *buf = small;
+    size_t need = 0;
+    for (int k = 0; k < FK_COUNT; k++)
+        need += v[k].n + 1;
+    if (need > sizeof small && !(buf = hp__malloc(need))) {
+        hp_rule_dispose(&rule);
+        return hp__oom();
+    }
+    const char *str[FK_COUNT];
+    size_t used = 0;
+    for (int k = 0; k < FK_COUNT; k++) {
+        str[k] = NULL;
+        if (!v[k].set || k == FK_YEAR || k == FK_RULE)
+            continue;
+        memcpy(buf + used, v[k].p, v[k].n);
+        buf[used + v[k].n] = '\0';
+        str[k] = buf + used;
+        used += v[k].n + 1;
+    }
+    hp_target_info info = {0};
+    info.plan = str[FK_PLAN];
+    info.id = str[FK_ID];
+    info.indicator = str[FK_INDICATOR];
+    info.region = str[FK_REGION];
+    info.year = year;
+    info.as_printed = str[FK_AS_PRINTED];
+    info.source = str[FK_SOURCE];
+    info.unit_as_printed = str[FK_UNIT_AS_PRINTED];
+    info.note = str[FK_NOTE];
+    info.nature = (hp_nature)nature;
+    info.rule = &rule;
+    hp__src src = {0};
+    src.file = s->f->name;
+    src.text = s->t;
+    src.text_len = s->len;
+    src.offset = start;
+    src.len = end - start;
+    src.index = index;
+    src.kind = "targets";
+    position(s, start, &src.line, &src.column);
+    rc = hp__stage_target(s->st, &info, &src);
+    hp_rule_dispose(&rule);
+    if (buf != small)
+        hp__free(buf);
+    return rc;
+}
+
 typedef int (*reader_fn)(rec *r);
 
 static int read_array(scanner *s, const char *kind, reader_fn fn)
@@ -735,7 +1115,18 @@ static int read_array(scanner *s, const char *kind, reader_fn fn)
                                   "expected a value after \",\" (JSON has no trailing commas)");
         }
         size_t start = s->pos, end;
-        int rc = skip_value(s, start, &end);
+        int rc;
+        if (fn == read_target && s->pos < s->len && s->t[s->pos] == '{') {
+            rc = fast_target(s, start, &end, index);
+            if (rc != FAST_FALLBACK) {
+                if (rc != HP_OK)
+                    return rc;
+                s->pos = end;
+                index++;
+                continue;
+            }
+        }
+        rc = skip_value(s, start, &end);
         if (rc != HP_OK)
             return rc;
         if (end == start) {

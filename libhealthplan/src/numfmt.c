@@ -48,28 +48,45 @@ size_t hp__fmt_int(char *out, long long v)
 }
 
 /* m as a fixed-point number with dec decimals, as printf prints it (sign kept for −0.00). */
+static const char PAIRS[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                            "8081828384858687888990919293949596979899";
+
 static size_t put_fixed(char *out, int neg, uint64_t m, int dec)
 {
-    char d[32];
-    int nd = 0;
-    do {
-        d[nd++] = (char)('0' + (int)(m % 10));
-        m /= 10;
-    } while (m);
-    while (nd < dec + 1)
-        d[nd++] = '0';
-    size_t k = 0;
-    if (neg)
-        out[k++] = '-';
-    for (int i = nd - 1; i >= dec; i--)
-        out[k++] = d[i];
-    if (dec > 0) {
-        out[k++] = '.';
-        for (int i = dec - 1; i >= 0; i--)
-            out[k++] = d[i];
+    /* digits written backwards into buf, two a division, then copied out once */
+    char buf[48], *end = buf + sizeof buf, *p = end;
+    int k = 0;
+    for (; k + 2 <= dec; k += 2) {
+        unsigned r = (unsigned)(m % 100);
+        m /= 100;
+        p -= 2;
+        memcpy(p, PAIRS + 2 * r, 2);
     }
-    out[k] = '\0';
-    return k;
+    if (k < dec) {
+        *--p = (char)('0' + (int)(m % 10));
+        m /= 10;
+    }
+    if (dec > 0)
+        *--p = '.';
+    while (m >= 100) {
+        unsigned r = (unsigned)(m % 100);
+        m /= 100;
+        p -= 2;
+        memcpy(p, PAIRS + 2 * r, 2);
+    }
+    if (m >= 10) {
+        p -= 2;
+        memcpy(p, PAIRS + 2 * m, 2);
+    } else {
+        *--p = (char)('0' + (int)m);
+    }
+    if (neg)
+        *--p = '-';
+    size_t n = (size_t)(end - p);
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return n;
 }
 
 /* The fewest decimals d ≤ maxdec with v == x / 10^d, x = |v| × 10^d rounded; -1 if none. */

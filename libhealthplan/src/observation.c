@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv_internal.h"
 #include "dataset_internal.h"
 
 #define KEY(r, i, y) (((uint64_t)(r) << 40) | ((uint64_t)(i) << 16) | (uint64_t)((y) - HP_YEAR_MIN))
@@ -30,11 +31,26 @@ const char *hp_verdict_name(hp_verdict v)
 
 /* ------------------------------------------------------------- staging */
 
+static int stage_resize(hp__obs_stage *s, size_t cap);
+
 static int stage_grow(hp__obs_stage *s)
 {
     if (s->n < s->cap)
         return HP_OK;
-    size_t cap = s->cap ? s->cap * 2 : 256;
+    return stage_resize(s, s->cap ? s->cap * 2 : 256);
+}
+
+int hp__stage_reserve(hp_dataset *st, size_t extra)
+{
+    hp__obs_stage *s = &st->stage;
+    if (extra <= s->cap - s->n)
+        return HP_OK;
+    return stage_resize(s, s->n + extra) == HP_OK ? HP_OK : hp__oom();
+}
+
+/* Room for cap rows in every column (cap > s->n). */
+static int stage_resize(hp__obs_stage *s, size_t cap)
+{
 #define G(f)                                                                               \
     do {                                                                                   \
         void *p = hp__realloc(s->f, cap * sizeof *s->f);                                   \
@@ -42,10 +58,88 @@ static int stage_grow(hp__obs_stage *s)
             return HP_ENOMEM;                                                              \
         s->f = p;                                                                          \
     } while (0)
-    G(region); G(indicator); G(year); G(value); G(flags); G(source); G(note); G(pos); G(file);
+    G(region); G(indicator); G(year); G(value); G(flags); G(source); G(note);
+    if (s->pos) { /* the origin columns exist once a row not from an observations CSV came */
+        G(pos); G(file);
+    }
 #undef G
     s->cap = cap;
     return HP_OK;
+}
+
+/* Note that the row about to be staged is the next record of CSV file `file`. */
+static int stage_csv_row(hp__obs_stage *s, uint16_t file)
+{
+    hp__csv_rows *last = s->ncsv ? &s->csv[s->ncsv - 1] : NULL;
+    if (last && last->file == file && last->end == s->n) {
+        last->end++;
+        return HP_OK;
+    }
+    if (hp__grow((void **)&s->csv, &s->csv_cap, s->ncsv + 1, sizeof *s->csv) != HP_OK)
+        return HP_ENOMEM;
+    size_t ordinal = 0;
+    for (size_t k = 0; k < s->ncsv; k++)
+        if (s->csv[k].file == file)
+            ordinal += s->csv[k].end - s->csv[k].first;
+    hp__csv_rows *r = &s->csv[s->ncsv++];
+    r->first = s->n;
+    r->end = s->n + 1;
+    r->ordinal0 = ordinal;
+    r->file = file;
+    return HP_OK;
+}
+
+/* Create the origin columns (pos, file) at the first row that needs them. */
+static int stage_origin_columns(hp__obs_stage *s)
+{
+    if (s->pos)
+        return HP_OK;
+    s->pos = hp__calloc(s->cap ? s->cap : 1, sizeof *s->pos);
+    s->file = hp__calloc(s->cap ? s->cap : 1, sizeof *s->file);
+    if (!s->pos || !s->file) {
+        hp__free(s->pos);
+        hp__free(s->file);
+        s->pos = NULL;
+        s->file = NULL;
+        return HP_ENOMEM;
+    }
+    return HP_OK;
+}
+
+void hp__stage_row_origin(const hp_dataset *st, size_t row, uint16_t *file, uint64_t *pos)
+{
+    const hp__obs_stage *s = &st->stage;
+    *file = 0;
+    *pos = row;
+    for (size_t k = 0; k < s->ncsv; k++) {
+        const hp__csv_rows *r = &s->csv[k];
+        if (row < r->first || row >= r->end)
+            continue;
+        /* read the file again up to that record: a message is worth it */
+        *file = r->file;
+        *pos = 0;
+        if (r->file >= st->nfiles)
+            return;
+        const hp__file *f = &st->files[r->file];
+        size_t want = r->ordinal0 + (row - r->first) + 1; /* records after the header */
+        hp__csv c;
+        if (hp__csv_open(&c, f->text, f->len, f->name) != HP_OK)
+            return;
+        size_t seen = 0;
+        while (hp__csv_next(&c) == 1) {
+            if (seen++ == want) {
+                *pos = hp__csv_field_at(&c, 0)->offset;
+                break;
+            }
+        }
+        hp__csv_close(&c);
+        hp_error_clear();
+        return;
+    }
+    if (s->pos) {
+        *file = s->file[row];
+        *pos = s->pos[row];
+    }
 }
 
 int hp__stage_obs(hp_dataset *st, uint32_t region, uint32_t indicator, int year, double value,
@@ -58,6 +152,8 @@ int hp__stage_obs(hp_dataset *st, uint32_t region, uint32_t indicator, int year,
         (source_len && hp__strpool_intern(&st->pool, source, source_len, &sid) != HP_OK) ||
         (note_len && hp__strpool_intern(&st->pool, note, note_len, &nid) != HP_OK))
         return hp__oom();
+    if (pos == HP_POS_CSV ? stage_csv_row(s, file) != HP_OK : stage_origin_columns(s) != HP_OK)
+        return hp__oom();
     size_t i = s->n++;
     s->region[i] = region;
     s->indicator[i] = indicator;
@@ -66,8 +162,10 @@ int hp__stage_obs(hp_dataset *st, uint32_t region, uint32_t indicator, int year,
     s->flags[i] = flags;
     s->source[i] = sid;
     s->note[i] = nid;
-    s->pos[i] = pos;
-    s->file[i] = file;
+    if (pos != HP_POS_CSV) {
+        s->pos[i] = pos;
+        s->file[i] = file;
+    }
     return HP_OK;
 }
 
@@ -152,9 +250,12 @@ int hp__resolve_obs_refs(hp_dataset *st)
         }
         if (idx == HP_NONE) {
             size_t row = r->first_row;
-            const hp__file *f = &st->files[st->stage.file[row]];
-            hp__src src = {f->name, f->text, f->len, (size_t)st->stage.pos[row],
-                           f->len - (size_t)st->stage.pos[row], 0, "observations", 0, 0};
+            uint16_t fi;
+            uint64_t at;
+            hp__stage_row_origin(st, row, &fi, &at);
+            const hp__file *f = &st->files[fi];
+            hp__src src = {f->name, f->text, f->len, (size_t)at, f->len - (size_t)at, 0,
+                           "observations", 0, 0};
             hp__text_position(f->text, f->len, src.offset, &src.line, &src.column);
             /* the element index is not kept per row: count it from the file is costly, so the
              * path names the field only */
@@ -348,13 +449,16 @@ static void describe_value(char *out, size_t cap, double v, uint8_t flags)
 
 static void stage_where(const hp_dataset *st, size_t row, char *out, size_t cap)
 {
-    const hp__file *f = st->nfiles ? &st->files[st->stage.file[row]] : NULL;
+    uint16_t fi;
+    uint64_t at;
+    hp__stage_row_origin(st, row, &fi, &at);
+    const hp__file *f = st->nfiles ? &st->files[fi] : NULL;
     if (!f) {
         snprintf(out, cap, "observation %zu of the call", row + 1);
         return;
     }
     int line, col;
-    hp__text_position(f->text, f->len, (size_t)st->stage.pos[row], &line, &col);
+    hp__text_position(f->text, f->len, (size_t)at, &line, &col);
     snprintf(out, cap, "%s:%d:%d", f->name, line, col);
 }
 
@@ -362,15 +466,138 @@ static int stage_error(const hp_dataset *st, size_t row, int code, const char *f
     HP_PRINTF(4, 5);
 static int stage_error(const hp_dataset *st, size_t row, int code, const char *fmt, ...)
 {
-    const hp__file *f = st->nfiles ? &st->files[st->stage.file[row]] : NULL;
+    uint16_t fi;
+    uint64_t at;
+    hp__stage_row_origin(st, row, &fi, &at);
+    const hp__file *f = st->nfiles ? &st->files[fi] : NULL;
     int line = 0, col = 0;
     if (f)
-        hp__text_position(f->text, f->len, (size_t)st->stage.pos[row], &line, &col);
+        hp__text_position(f->text, f->len, (size_t)at, &line, &col);
     va_list ap;
     va_start(ap, fmt);
     hp__verror(code, f ? f->name : NULL, line, col, NULL, fmt, ap);
     va_end(ap);
     return code;
+}
+
+/* Stable order of rows [lo, hi) of perm by year (a series' rows: up to a few dozen). */
+static int sort_by_year(const int16_t *year, uint32_t *perm, size_t lo, size_t hi)
+{
+    if (hi - lo <= 64) {
+        for (size_t i = lo + 1; i < hi; i++) {
+            uint32_t r = perm[i];
+            size_t j = i;
+            while (j > lo && year[perm[j - 1]] > year[r]) {
+                perm[j] = perm[j - 1];
+                j--;
+            }
+            perm[j] = r;
+        }
+        return HP_OK;
+    }
+    keyed *k = hp__malloc((hi - lo) * sizeof *k); /* a long run (repeats): sort it */
+    if (!k)
+        return HP_ENOMEM;
+    for (size_t i = lo; i < hi; i++) {
+        k[i - lo].key = (uint64_t)(year[perm[i]] - HP_YEAR_MIN);
+        k[i - lo].row = perm[i];
+    }
+    qsort(k, hi - lo, sizeof *k, cmp_keyed);
+    for (size_t i = lo; i < hi; i++)
+        perm[i] = k[i - lo].row;
+    hp__free(k);
+    return HP_OK;
+}
+
+/* The staged rows in store order (region, indicator, year, then staging order): a counting
+ * sort by series (regions × indicators counters) and each series by year, in 4 bytes a row;
+ * a comparison sort where the counters would outnumber the rows. */
+static int sort_rows(const hp_dataset *st, uint32_t **out)
+{
+    const hp__obs_stage *s = &st->stage;
+    size_t n = s->n, nr = hp__region_total(st), ni = hp__indicator_total(st);
+    uint32_t *perm = hp__malloc((n ? n : 1) * sizeof *perm);
+    if (!perm)
+        return hp__oom();
+    if (ni && nr <= ((n > ((size_t)1 << 20) ? n : ((size_t)1 << 20)) * 4) / ni) {
+        uint32_t *at = hp__calloc(nr * ni + 1, sizeof *at);
+        if (!at) {
+            hp__free(perm);
+            return hp__oom();
+        }
+        for (size_t i = 0; i < n; i++)
+            at[(size_t)s->region[i] * ni + s->indicator[i] + 1]++;
+        for (size_t k = 1; k <= nr * ni; k++)
+            at[k] += at[k - 1];
+        for (size_t i = 0; i < n; i++)
+            perm[at[(size_t)s->region[i] * ni + s->indicator[i]]++] = (uint32_t)i;
+        /* at[k] is now the end of series k's rows */
+        int rc = HP_OK;
+        for (size_t k = 0, lo = 0; k < nr * ni && rc == HP_OK; lo = at[k++])
+            if (at[k] - lo > 1)
+                rc = sort_by_year(s->year, perm, lo, at[k]);
+        hp__free(at);
+        if (rc != HP_OK) {
+            hp__free(perm);
+            return hp__oom();
+        }
+    } else {
+        keyed *k = hp__malloc((n ? n : 1) * sizeof *k);
+        if (!k) {
+            hp__free(perm);
+            return hp__oom();
+        }
+        for (size_t i = 0; i < n; i++) {
+            k[i].key = KEY(s->region[i], s->indicator[i], s->year[i]);
+            k[i].row = (uint32_t)i;
+        }
+        qsort(k, n, sizeof *k, cmp_keyed);
+        for (size_t i = 0; i < n; i++)
+            perm[i] = k[i].row;
+        hp__free(k);
+    }
+    *out = perm;
+    return HP_OK;
+}
+
+/* Put the staged rows in the order perm gives (row k becomes row perm[k]): each column is
+ * gathered into a new array and the old one freed, so the peak is the staging plus one column
+ * (following the permutation's cycles in place would save that column but is several times
+ * slower: one dependent cache miss a row). Row origins (CSV record numbers) no longer match
+ * afterwards: only for rows without repeats, which cannot raise a message that names them.
+ * Notes follow their rows. On failure the staging is inconsistent: it is only freed then. */
+static int permute_rows(hp_dataset *st, const uint32_t *perm)
+{
+    hp__obs_stage *s = &st->stage;
+    size_t n = s->n;
+    if (st->nnotes) {
+        uint32_t *inv = hp__malloc((n ? n : 1) * sizeof *inv);
+        if (!inv)
+            return hp__oom();
+        for (size_t k = 0; k < n; k++)
+            inv[perm[k]] = (uint32_t)k;
+        for (size_t i = 0; i < st->nnotes; i++)
+            st->notes[i].row = inv[st->notes[i].row];
+        hp__free(inv);
+    }
+#define GATHER(f, T)                                                                       \
+    do {                                                                                   \
+        if (!s->f)                                                                         \
+            break;                                                                         \
+        T *g_ = hp__malloc((n ? n : 1) * sizeof *s->f);                                    \
+        if (!g_)                                                                           \
+            return hp__oom();                                                              \
+        for (size_t k = 0; k < n; k++)                                                     \
+            g_[k] = s->f[perm[k]];                                                         \
+        hp__free(s->f);                                                                    \
+        s->f = g_;                                                                         \
+    } while (0)
+    GATHER(region, uint32_t); GATHER(indicator, uint32_t); GATHER(year, int16_t);
+    GATHER(value, double); GATHER(flags, uint8_t); GATHER(source, uint32_t);
+    GATHER(note, uint32_t); GATHER(pos, uint64_t); GATHER(file, uint16_t);
+#undef GATHER
+    s->cap = n;
+    return HP_OK;
 }
 
 /* Merge the staged observations with the base store into `out` (new arrays). The base is
@@ -387,7 +614,7 @@ int hp__obs_merge(hp_dataset *st, hp__obs_store *out)
 
     /* staged pool ids -> base pool ids */
     uint32_t *poolmap = hp__malloc(st->pool.n * sizeof *poolmap);
-    keyed *order = NULL;
+    uint32_t *order = NULL; /* staged rows in store order, when they are not already */
     if (!poolmap)
         return hp__oom();
     for (size_t i = 0; i < st->pool.n; i++) {
@@ -399,24 +626,102 @@ int hp__obs_merge(hp_dataset *st, hp__obs_store *out)
     }
 
     /* order of the staged rows */
-    int sorted = 1;
-    for (size_t i = 1; i < n && sorted; i++)
-        if (KEY(s->region[i], s->indicator[i], s->year[i]) <
-            KEY(s->region[i - 1], s->indicator[i - 1], s->year[i - 1]))
-            sorted = 0;
-    if (!sorted) {
-        order = hp__malloc(n * sizeof *order);
-        if (!order) {
+    int sorted = 1, strict = 1;
+    for (size_t i = 1; i < n && sorted; i++) {
+        uint64_t k1 = KEY(s->region[i], s->indicator[i], s->year[i]);
+        uint64_t k0 = KEY(s->region[i - 1], s->indicator[i - 1], s->year[i - 1]);
+        if (k1 < k0)
+            sorted = strict = 0;
+        else if (k1 == k0)
+            strict = 0;
+    }
+    if (!sorted && b->n == 0 && b->nseries == 0) {
+        /* Nothing committed before, rows out of order (a CSV written year by year): sort
+         * them, and when no two share a key put the staged columns themselves in order, so
+         * that they can become the store as below rather than be copied. */
+        if ((rc = sort_rows(st, &order)) != HP_OK) {
+            hp__free(poolmap);
+            return rc;
+        }
+        int repeats = 0;
+        for (size_t k = 1; k < n && !repeats; k++)
+            repeats = KEY(s->region[order[k]], s->indicator[order[k]], s->year[order[k]]) ==
+                      KEY(s->region[order[k - 1]], s->indicator[order[k - 1]], s->year[order[k - 1]]);
+        if (!repeats) {
+            if ((rc = permute_rows(st, order)) != HP_OK) {
+                hp__free(order);
+                hp__free(poolmap);
+                return rc;
+            }
+            hp__free(order);
+            order = NULL;
+            sorted = strict = 1;
+        }
+    }
+    if (strict && b->n == 0 && b->nseries == 0) {
+        /* Nothing committed before and the rows in store order, without repeats (a CSV
+         * written series by series): the staged columns are the store already. They are
+         * taken as they are instead of copied, which halves the peak memory of a national
+         * load (docs/performance.md). */
+        hp__obs_stage *ws = &st->stage;
+        if (ws->cap > n) { /* the room reserved and not used, back */
+#define SHRINK(f)                                                                          \
+    do {                                                                                   \
+        void *p_ = hp__realloc(ws->f, n * sizeof *ws->f);                                  \
+        if (!p_) {                                                                         \
+            hp__free(poolmap);                                                             \
+            return hp__oom();                                                              \
+        }                                                                                  \
+        ws->f = p_;                                                                        \
+    } while (0)
+            SHRINK(year); SHRINK(value); SHRINK(flags); SHRINK(source); SHRINK(note);
+#undef SHRINK
+            ws->cap = n; /* every column holds at least n rows */
+        }
+        size_t nseries = 0;
+        for (size_t i = 0; i < n; i++)
+            nseries += i == 0 || s->region[i] != s->region[i - 1] ||
+                       s->indicator[i] != s->indicator[i - 1];
+        out->series = hp__malloc(nseries * sizeof *out->series);
+        if (!out->series || hp__u64map_reserve(&out->index, nseries) != HP_OK) {
+            hp__free(out->series);
+            hp__u64map_free(&out->index);
+            memset(out, 0, sizeof *out);
             hp__free(poolmap);
             return hp__oom();
         }
+        /* nothing below can fail */
         for (size_t i = 0; i < n; i++) {
-            order[i].key = KEY(s->region[i], s->indicator[i], s->year[i]);
-            order[i].row = (uint32_t)i;
+            ws->source[i] = poolmap[ws->source[i]];
+            ws->note[i] = poolmap[ws->note[i]];
+            if (i == 0 || s->region[i] != s->region[i - 1] || s->indicator[i] != s->indicator[i - 1]) {
+                hp__series *se = &out->series[out->nseries++];
+                se->region = s->region[i];
+                se->indicator = s->indicator[i];
+                se->start = (uint32_t)i;
+                se->count = 0;
+            }
+            out->series[out->nseries - 1].count++;
         }
-        qsort(order, n, sizeof *order, cmp_keyed);
+        for (size_t i = 0; i < out->nseries; i++)
+            hp__u64map_put(&out->index,
+                           ((uint64_t)out->series[i].region << 32) | out->series[i].indicator,
+                           (uint32_t)i);
+        out->year = ws->year;
+        out->value = ws->value;
+        out->flags = ws->flags;
+        out->source = ws->source;
+        out->note = ws->note;
+        out->n = n;
+        ws->lent = 1; /* the staging dataset no longer frees them */
+        hp__free(poolmap);
+        return HP_OK;
     }
-#define SROW(k) (order ? order[k].row : (uint32_t)(k))
+    if (!sorted && !order && (rc = sort_rows(st, &order)) != HP_OK) {
+        hp__free(poolmap);
+        return rc;
+    }
+#define SROW(k) (order ? order[k] : (uint32_t)(k))
 
     size_t cap = b->n + n;
     out->year = hp__malloc(cap * sizeof *out->year);
@@ -533,6 +838,14 @@ int hp__obs_merge(hp_dataset *st, hp__obs_store *out)
         m++;
     }
     out->n = m;
+    if (out->nseries < b->nseries + n + 1) { /* the room for one series a row, back */
+        void *p = hp__realloc(out->series, (out->nseries ? out->nseries : 1) * sizeof *out->series);
+        if (!p) {
+            rc = hp__oom();
+            goto fail;
+        }
+        out->series = p;
+    }
     if (hp__u64map_reserve(&out->index, out->nseries) != HP_OK) {
         rc = hp__oom();
         goto fail;

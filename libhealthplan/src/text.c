@@ -13,6 +13,16 @@ int hp__utf8_valid(const char *s, size_t len, size_t *bad_offset)
 {
     size_t i = 0;
     while (i < len) {
+        /* ASCII eight bytes at a time (a whole dataset file is checked before it is read) */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, sizeof w);
+            if (w & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;

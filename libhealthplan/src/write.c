@@ -70,10 +70,15 @@ void hp__w_text(hp_buf *b, const char *s, int json)
 
 void hp__w_key(hp_buf *b, int k, const char *key, int json)
 {
-    if (json)
-        hp__buf_printf(b, "%s\"%s\": ", k ? ", " : "", key);
-    else if (k)
-        hp__buf_puts(b, ",");
+    if (json) {
+        if (k)
+            hp__buf_append(b, ", ", 2);
+        hp__buf_append(b, "\"", 1);
+        hp__buf_puts(b, key);
+        hp__buf_append(b, "\": ", 3);
+    } else if (k) {
+        hp__buf_append(b, ",", 1);
+    }
 }
 
 void hp__w_row_start(hp_buf *b, size_t i, int json)

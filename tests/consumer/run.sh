@@ -6,6 +6,9 @@ set -eu
 BUILD=$1
 WORK=$2
 CMAKE=$3
+# a sanitizer build (HP_SANITIZE) installs libraries that need the sanitizer runtime: the
+# programs are then built with the same -fsanitize flags (set by tests/CMakeLists.txt)
+FLAGS=${HP_CONSUMER_CFLAGS:-}
 rm -rf "$WORK"
 mkdir -p "$WORK/src"
 "$CMAKE" --install "$BUILD" --prefix "$WORK/prefix" >/dev/null
@@ -33,7 +36,7 @@ C
 
 # 1. plain cc through pkg-config (the .pc is relocatable: no prefix is patched)
 # shellcheck disable=SC2046
-cc -std=c11 -Wall -Werror "$WORK/src/prog.c" -o "$WORK/prog-pc" \
+cc -std=c11 -Wall -Werror $FLAGS "$WORK/src/prog.c" -o "$WORK/prog-pc" \
     $(PKG_CONFIG_PATH="$PC_DIR" pkg-config --cflags --libs healthplan)
 out=$(LD_LIBRARY_PATH="$LIB_DIR" "$WORK/prog-pc")
 echo "pkg-config: $out"
@@ -41,7 +44,7 @@ echo "$out" | grep -q "yiyang-13fyp has 10 targets"
 
 # 2. static linking through pkg-config --static
 # shellcheck disable=SC2046
-cc -std=c11 "$WORK/src/prog.c" -o "$WORK/prog-static" \
+cc -std=c11 $FLAGS "$WORK/src/prog.c" -o "$WORK/prog-static" \
     $(PKG_CONFIG_PATH="$PC_DIR" pkg-config --cflags healthplan) "$LIB_DIR/libhealthplan.a" \
     $(PKG_CONFIG_PATH="$PC_DIR" pkg-config --static --libs-only-l healthplan | sed 's/-lhealthplan//')
 "$WORK/prog-static" | grep -q "yiyang-13fyp has 10 targets"
@@ -57,7 +60,8 @@ find_package(healthplan REQUIRED)
 add_executable(prog prog.c)
 target_link_libraries(prog PRIVATE healthplan::healthplan)
 CM
-"$CMAKE" -S "$WORK/cmake-consumer" -B "$WORK/cmake-build" -DCMAKE_PREFIX_PATH="$WORK/prefix" >/dev/null
+"$CMAKE" -S "$WORK/cmake-consumer" -B "$WORK/cmake-build" -DCMAKE_PREFIX_PATH="$WORK/prefix" \
+    -DCMAKE_C_FLAGS="$FLAGS" >/dev/null
 "$CMAKE" --build "$WORK/cmake-build" >/dev/null
 out=$("$WORK/cmake-build/prog")
 echo "find_package: $out"

@@ -93,6 +93,15 @@ static inline void fuzz_exercise(const hp_dataset *ds)
     for (size_t i = 0; i < hp_results_count(res); i++) {
         const hp_result *r = hp_results_at(res, i);
         FUZZ_CHECK((unsigned)r->status < HP_STATUS_COUNT, "status %d", (int)r->status);
+        /* evaluate.h: a double that does not apply is NaN; one that applies is a number */
+        const double d[] = {r->baseline, r->target_value, r->latest, r->gap, r->progress,
+                            r->required_rate, r->actual_rate, r->ratio};
+        for (size_t k = 0; k < sizeof d / sizeof d[0]; k++)
+            FUZZ_CHECK(isnan(d[k]) || isfinite(d[k]), "result %zu (target %s): field %zu is %g",
+                       i, hp_target_id(r->target), k, d[k]);
+        FUZZ_CHECK(r->status != HP_STATUS_ACHIEVED || r->met, "result %zu achieved but not met", i);
+        FUZZ_CHECK(r->status != HP_STATUS_NOT_ACHIEVED || !r->met, "result %zu met but not achieved",
+                   i);
         char reason[512];
         FUZZ_CHECK(hp_results_reason(res, i, reason, sizeof reason) >= 0, "no reason for %zu", i);
     }
