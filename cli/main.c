@@ -29,6 +29,7 @@ static const char *USAGE =
     "  --indicator ID           only this indicator (evaluate)\n"
     "  --as-of YEAR             judge with data up to YEAR (evaluate; default: all data)\n"
     "  --method NAME            opensdg (default), eurostat or unsd (evaluate)\n"
+    "  --threads N              evaluate and write with N threads (default 1)\n"
     "  --regions A,B,…          region codes, in column order (compare)\n"
     "  --indicators A,B,…       indicator ids (compare; default: all the regions have)\n"
     "  --year YEAR              values at or before YEAR (compare; default: latest)\n"
@@ -45,7 +46,7 @@ typedef struct args {
     const char *command;
     out_format format;
     const char *plan, *region, *indicator, *method, *regions, *indicators;
-    int as_of, year;
+    int as_of, year, threads;
     int with_builtin, strict;
     const char **files;
     size_t nfiles;
@@ -315,6 +316,7 @@ static int cmd_evaluate(const args *a)
     o.region = a->region;
     o.indicator = a->indicator;
     o.as_of = a->as_of;
+    o.threads = a->threads;
     if (a->method && hp_method_from_name(a->method, &o.method) != HP_OK) {
         hp_dataset_free(ds);
         return usage_error("%s", hp_error_last()->message);
@@ -592,7 +594,7 @@ int main(int argc, char **argv)
                         !strcmp(name, "--region") || !strcmp(name, "--indicator") ||
                         !strcmp(name, "--as-of") || !strcmp(name, "--method") ||
                         !strcmp(name, "--regions") || !strcmp(name, "--indicators") ||
-                        !strcmp(name, "--year");
+                        !strcmp(name, "--year") || !strcmp(name, "--threads");
             if (takes && !val) {
                 if (i + 1 >= argc) {
                     rc = usage_error("option %s needs a value", name);
@@ -619,6 +621,14 @@ int main(int argc, char **argv)
                 a.indicator = val;
             } else if (!strcmp(name, "--method")) {
                 a.method = val;
+            } else if (!strcmp(name, "--threads")) {
+                char *end;
+                long count = strtol(val, &end, 10);
+                if (*end || count < 1 || count > 64) {
+                    rc = usage_error("--threads takes a number from 1 to 64, not \"%s\"", val);
+                    goto done;
+                }
+                a.threads = (int)count;
             } else if (!strcmp(name, "--regions")) {
                 a.regions = val;
             } else if (!strcmp(name, "--indicators")) {

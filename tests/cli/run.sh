@@ -50,6 +50,8 @@ check evaluate-as-of 0 "not_achieved" -- "$HP" evaluate --plan yiyang-14fyp --as
 check evaluate-method 0 "(unsd)" -- "$HP" evaluate "$DATA/eval.json" --plan p20 --method unsd
 check evaluate-bad-method 2 "unknown" -- "$HP" evaluate --method linear
 check evaluate-bad-year 2 "takes a year" -- "$HP" evaluate --as-of 20x5
+check evaluate-threads 0 "yiyang-13fyp: 10 targets: 10 achieved" -- "$HP" evaluate --plan yiyang-13fyp --threads 2
+check evaluate-bad-threads 2 "takes a number from 1 to 64" -- "$HP" evaluate --threads 0
 check evaluate-unknown-plan 1 "did you mean \"hengyang-2030\"" -- "$HP" evaluate --plan hengyang-2031
 check compare 0 "infant_mortality,430900,2020,2.82,1,yiyang-13fyp,3,2020,6.5,achieved" -- "$HP" compare --regions 430900,430400,430000,CN --year 2020 --format csv
 check compare-table 0 "益阳市 430900" -- "$HP" compare --regions 430900,430400
