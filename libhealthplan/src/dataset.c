@@ -896,25 +896,12 @@ int hp__stage_file(hp_dataset *st, const char *name, const char *text, size_t le
 
 /* ------------------------------------------------------------- targets by key */
 
-typedef struct keyed_target {
-    uint64_t key;
-    uint32_t index;
-} keyed_target;
-
-static int cmp_keyed_target(const void *a, const void *b)
-{
-    const keyed_target *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
 int hp__targets_by_key(const hp_dataset *ds, uint32_t *order)
 {
     size_t n = ds->targets.n;
     if (!n)
         return HP_OK;
-    keyed_target *k = hp__malloc(n * sizeof *k);
+    hp__keyed *k = hp__malloc(n * sizeof *k);
     if (!k)
         return hp__oom();
     for (size_t i = 0; i < n; i++) {
@@ -923,7 +910,7 @@ int hp__targets_by_key(const hp_dataset *ds, uint32_t *order)
                    (uint64_t)(t->year - HP_YEAR_MIN);
         k[i].index = (uint32_t)i;
     }
-    qsort(k, n, sizeof *k, cmp_keyed_target);
+    hp__keyed_sort(k, n);
     for (size_t i = 0; i < n; i++)
         order[i] = k[i].index;
     hp__free(k);

@@ -1081,18 +1081,6 @@ static void *run_range(void *p)
  * provinces and prefectures, a ninth of its targets), which also covers references followed
  * from a referenced target. Sorting every target made this the costliest step of a
  * region-filtered evaluation (hp_compare() runs one per region). */
-typedef struct keyed_ref {
-    uint64_t key;
-    uint32_t index;
-} keyed_ref;
-
-static int cmp_keyed_ref(const void *a, const void *b)
-{
-    const keyed_ref *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
 
 static void mark_scope(const hp_dataset *ds, const hp_target *t, const hp_rule *r,
                        unsigned char *marked, size_t nregions, int *any)
@@ -1126,7 +1114,7 @@ static int build_index(hp_results *res)
         return HP_OK;
     }
     /* one more pass over the targets (each a cache miss): room for all, m used */
-    keyed_ref *k = hp__malloc(n * sizeof *k);
+    hp__keyed *k = hp__malloc(n * sizeof *k);
     if (!k) {
         hp__free(marked);
         return hp__oom();
@@ -1147,7 +1135,7 @@ static int build_index(hp_results *res)
         hp__free(marked);
         return hp__oom();
     }
-    qsort(k, m, sizeof *k, cmp_keyed_ref);
+    hp__keyed_sort(k, m);
     uint64_t last = UINT64_MAX;
     for (size_t i = 0; i < m; i++) {
         res->by_key[i] = k[i].index;

@@ -415,18 +415,6 @@ int hp_dataset_observation_at(const hp_dataset *ds, size_t i, hp_observation *ou
 
 /* ------------------------------------------------------------- merge */
 
-typedef struct keyed {
-    uint64_t key;
-    uint32_t row;
-} keyed;
-
-static int cmp_keyed(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
 
 /* The same figure: value (or verdict) and status. Where it was read (source, printed words)
  * may differ: the figure loaded first keeps its own. */
@@ -495,16 +483,16 @@ static int sort_by_year(const int16_t *year, uint32_t *perm, size_t lo, size_t h
         }
         return HP_OK;
     }
-    keyed *k = hp__malloc((hi - lo) * sizeof *k); /* a long run (repeats): sort it */
+    hp__keyed *k = hp__malloc((hi - lo) * sizeof *k); /* a long run (repeats): sort it */
     if (!k)
         return HP_ENOMEM;
     for (size_t i = lo; i < hi; i++) {
         k[i - lo].key = (uint64_t)(year[perm[i]] - HP_YEAR_MIN);
-        k[i - lo].row = perm[i];
+        k[i - lo].index = perm[i];
     }
-    qsort(k, hi - lo, sizeof *k, cmp_keyed);
+    hp__keyed_sort(k, hi - lo);
     for (size_t i = lo; i < hi; i++)
-        perm[i] = k[i - lo].row;
+        perm[i] = k[i - lo].index;
     hp__free(k);
     return HP_OK;
 }
@@ -542,18 +530,18 @@ static int sort_rows(const hp_dataset *st, uint32_t **out)
             return hp__oom();
         }
     } else {
-        keyed *k = hp__malloc((n ? n : 1) * sizeof *k);
+        hp__keyed *k = hp__malloc((n ? n : 1) * sizeof *k);
         if (!k) {
             hp__free(perm);
             return hp__oom();
         }
         for (size_t i = 0; i < n; i++) {
             k[i].key = KEY(s->region[i], s->indicator[i], s->year[i]);
-            k[i].row = (uint32_t)i;
+            k[i].index = (uint32_t)i;
         }
-        qsort(k, n, sizeof *k, cmp_keyed);
+        hp__keyed_sort(k, n);
         for (size_t i = 0; i < n; i++)
-            perm[i] = k[i].row;
+            perm[i] = k[i].index;
         hp__free(k);
     }
     *out = perm;

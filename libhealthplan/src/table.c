@@ -1,4 +1,5 @@
 /* Arena, hash maps and string pool. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common_internal.h"
@@ -297,4 +298,20 @@ int hp__strpool_intern(hp__strpool *p, const char *s, size_t len, uint32_t *id)
     hp__strmap_put(&p->map, copy, (uint32_t)p->n);
     *id = (uint32_t)p->n++;
     return HP_OK;
+}
+
+/* ---- sorting by a 64-bit key ---- */
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const hp__keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void hp__keyed_sort(hp__keyed *k, size_t n)
+{
+    if (n > 1)
+        qsort(k, n, sizeof *k, cmp_keyed);
 }

@@ -64,6 +64,15 @@ int hp__u64map_reserve(hp__u64map *m, size_t extra);
 int hp__u64map_put(hp__u64map *m, uint64_t key, uint32_t value);
 int hp__u64map_get(const hp__u64map *m, uint64_t key, uint32_t *value);
 
+/* ---- sorting by a 64-bit key ---- */
+typedef struct hp__keyed {
+    uint64_t key;
+    uint32_t index;
+} hp__keyed;
+
+/* Sort k[0..n) by key, equal keys by index (so the order is stable and deterministic). */
+void hp__keyed_sort(hp__keyed *k, size_t n);
+
 /* ---- interned strings with dense ids (id 0 is the empty string) ---- */
 typedef struct hp__strpool {
     hp__arena arena;
