@@ -32,6 +32,37 @@ static void *lookup_n(const hp_dataset *st, size_t table_off, const char *key, s
     return NULL;
 }
 
+/* The last key of a column looked up and the record it found: the rows of one region and
+ * indicator come together, so most rows need no lookup. */
+typedef struct cached_ref {
+    size_t table_off;   /* offsetof(hp_dataset, regions) or (…, indicators) */
+    const char *what;   /* "region" or "indicator" */
+    int col;
+    const char *key;
+    size_t len;
+    const void *rec;
+} cached_ref;
+
+static int lookup_cached(hp_dataset *st, const hp__csv *r, cached_ref *c, const hp__csv_field *fl)
+{
+    const char *p = fl->ptr;
+    size_t n = fl->len;
+    trim(&p, &n);
+    if (c->rec && n == c->len && !memcmp(p, c->key, n))
+        return HP_OK;
+    c->rec = lookup_n(st, c->table_off, p, n);
+    if (!c->rec) {
+        char key[256], msg[600];
+        snprintf(key, sizeof key, "%.*s", (int)(n < 200 ? n : 200), p);
+        hp__unknown(st, c->what, key, NULL, NULL);
+        snprintf(msg, sizeof msg, "%s", hp_error_last()->message);
+        return hp__csv_error(r, HP_ENOTFOUND, (size_t)c->col, NULL, "%s", msg);
+    }
+    c->key = p;
+    c->len = n;
+    return HP_OK;
+}
+
 /* Units a CSV may print for a unit slug, besides the slug itself. */
 static int unit_matches(const char *slug, const char *u, size_t n)
 {
@@ -102,10 +133,8 @@ static int load_observations(hp_dataset *st, uint16_t file, hp__csv *r)
                            "unknown column \"%s\" is ignored", name)) != HP_OK)
             return rc;
     }
-    const hp_region *last_r = NULL;
-    const hp_indicator *last_i = NULL;
-    const char *lr = NULL, *li = NULL;
-    size_t lrn = 0, lin = 0;
+    cached_ref area = {offsetof(hp_dataset, regions), "region", col[C_AREA], NULL, 0, NULL};
+    cached_ref ind = {offsetof(hp_dataset, indicators), "indicator", col[C_IND], NULL, 0, NULL};
     size_t done = 0; /* the text before this offset is read (hp__file_done_before) */
     {
         /* at most one row a line: room for them at once, not by doubling (which copies, and
@@ -129,38 +158,13 @@ static int load_observations(hp_dataset *st, uint16_t file, hp__csv *r)
             return hp__csv_error(r, HP_EPARSE, nf, NULL,
                                  "expected %zu fields as in the header, found %zu",
                                  hp__csv_nfields(r) > nf ? hp__csv_nfields(r) : (size_t)r->hdr_n, nf);
-        const char *p = fa->ptr;
-        size_t n = fa->len;
-        trim(&p, &n);
-        if (!last_r || n != lrn || memcmp(p, lr, n)) {
-            last_r = lookup_n(st, offsetof(hp_dataset, regions), p, n);
-            if (!last_r) {
-                char code[256];
-                snprintf(code, sizeof code, "%.*s", (int)(n < 200 ? n : 200), p);
-                hp__unknown(st, "region", code, NULL, NULL);
-                char msg[600];
-                snprintf(msg, sizeof msg, "%s", hp_error_last()->message);
-                return hp__csv_error(r, HP_ENOTFOUND, (size_t)col[C_AREA], NULL, "%s", msg);
-            }
-            lr = p;
-            lrn = n;
-        }
-        p = fi->ptr;
-        n = fi->len;
-        trim(&p, &n);
-        if (!last_i || n != lin || memcmp(p, li, n)) {
-            last_i = lookup_n(st, offsetof(hp_dataset, indicators), p, n);
-            if (!last_i) {
-                char id[256];
-                snprintf(id, sizeof id, "%.*s", (int)(n < 200 ? n : 200), p);
-                hp__unknown(st, "indicator", id, NULL, NULL);
-                char msg[600];
-                snprintf(msg, sizeof msg, "%s", hp_error_last()->message);
-                return hp__csv_error(r, HP_ENOTFOUND, (size_t)col[C_IND], NULL, "%s", msg);
-            }
-            li = p;
-            lin = n;
-        }
+        if ((rc = lookup_cached(st, r, &area, fa)) != HP_OK ||
+            (rc = lookup_cached(st, r, &ind, fi)) != HP_OK)
+            return rc;
+        const hp_region *last_r = area.rec;
+        const hp_indicator *last_i = ind.rec;
+        const char *p;
+        size_t n;
         long year;
         if ((rc = hp__csv_field_long(r, (size_t)col[C_TIME], HP_YEAR_MIN, HP_YEAR_MAX, &year)) !=
             HP_OK)
