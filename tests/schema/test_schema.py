@@ -224,7 +224,7 @@ VALID = {
 }
 
 INVALID = {
-    # the four the brief names
+    # a wrong kind, a missing value, a year out of range, a malformed id
     "wrong kind": target({"kind": "lte", "value": 5}),
     "le without value": target({"kind": "le"}),
     "observation year 1900": observation(year=1900),
