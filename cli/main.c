@@ -20,6 +20,7 @@ static const char *USAGE =
     "  evaluate                 judge every target: status, progress, gap and why\n"
     "  compare --regions A,B…   indicators × regions side by side, with targets and ranks\n"
     "  audit                    check the plans' own numbers: ratios, units, conflicts\n"
+    "  rollup                   figures of cities and provinces from their counties (CSV)\n"
     "  parse-target PHRASE      read a target as a plan prints it (\"≤18\", \"比2015年降低30%\")\n"
     "\n"
     "Options:\n"
@@ -538,6 +539,33 @@ static int cmd_audit(const args *a)
     return rc;
 }
 
+/* The observations a rollup derives, as SDMX-style CSV. */
+static int cmd_rollup(const args *a)
+{
+    hp_dataset *ds;
+    int rc = load(a, &ds, 0);
+    if (rc)
+        return rc;
+    size_t added;
+    if (hp_dataset_rollup(ds, &added) != HP_OK) {
+        print_error();
+        hp_dataset_free(ds);
+        return EXIT_BAD_INPUT;
+    }
+    printf("REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS,SOURCE\n");
+    for (size_t i = 0; i < hp_dataset_observation_count(ds); i++) {
+        hp_observation o;
+        if (hp_dataset_observation_at(ds, i, &o) != HP_OK || o.status != HP_OBS_DERIVED)
+            continue;
+        printf("%s,%s,%d,%.12g,derived,", o.region, o.indicator, o.year, o.value);
+        csv_cell(stdout, o.source);
+        printf("\n");
+    }
+    fprintf(stderr, "%zu observations derived\n", added);
+    hp_dataset_free(ds);
+    return 0;
+}
+
 static int cmd_parse_target(const args *a)
 {
     if (a->nfiles != 1)
@@ -685,6 +713,8 @@ int main(int argc, char **argv)
         rc = cmd_compare(&a);
     } else if (!strcmp(a.command, "audit")) {
         rc = cmd_audit(&a);
+    } else if (!strcmp(a.command, "rollup")) {
+        rc = cmd_rollup(&a);
     } else if (!strcmp(a.command, "parse-target")) {
         rc = cmd_parse_target(&a);
     } else {

@@ -1457,3 +1457,24 @@ PyObject *hp_py_audit_findings(const hp_audit_report *rep)
 }
 %}
 #endif
+
+/* ---- rollup.h ---- */
+%{
+#include "healthplan/rollup.h"
+%}
+%inline %{
+/* Derive the figures of parent regions (hp_dataset_rollup); the number added. */
+PyObject *hp_py_rollup(hp_dataset *ds)
+{
+    size_t added = 0;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = hp_dataset_rollup(ds, &added);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        hp_py_raise(rc);
+        return NULL;
+    }
+    return PyLong_FromSize_t(added);
+}
+%}

@@ -23,5 +23,6 @@
 #include "healthplan/evaluate.h"
 #include "healthplan/compare.h"
 #include "healthplan/audit.h"
+#include "healthplan/rollup.h"
 
 #endif

@@ -62,6 +62,8 @@ check audit-unit 0 "prints the unit of infant_mortality as \"%\"" -- "$HP" audit
 check audit-conflict 0 "hengyang-2030/10-2030 asks \"≥3.2\" but hengyang-2030/t25" -- "$HP" audit --plan hengyang-2030
 check audit-json 0 "\"kind\": \"conflict\"" -- "$HP" audit --plan hengyang-2030 --format json
 
+check rollup 0 "C1,beds_per_1000,2020,3,derived,rollup: beds / population × 1000" -- "$HP" rollup "$DATA/rollup.json"
+
 # validate: a good pair of files, then located errors with exit 1
 cat >"$TMP/obs.csv" <<'CSV'
 REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_STATUS

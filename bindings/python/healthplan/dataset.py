@@ -911,6 +911,14 @@ class Dataset:
                                   math.nan if tolerance is None else float(tolerance))
             return Comparison(self, p)
 
+    def rollup(self):
+        """Derive the figures of cities, provinces and the country from the regions below them
+        (sums of additive indicators when every child region has a value; ratios from their
+        parts). Observed figures are never replaced; derived ones have status ``derived``.
+        Returns the number of observations added."""
+        with self._write() as h:
+            return _hp.hp_py_rollup(h)
+
     def audit(self, plan=None):
         """Check the plans' own numbers (reported ratios against their parts, units,
         conflicting targets, implausible values): a :class:`~healthplan.Audit` of findings,

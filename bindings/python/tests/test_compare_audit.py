@@ -71,3 +71,16 @@ def test_audit(builtin):
     with pytest.raises(healthplan.NotFoundError):
         builtin.audit(plan="nope")
     assert repr(a).startswith("<Audit %d findings" % len(a))
+
+
+def test_rollup_sums_counties_and_derives_ratios():
+    import os
+    import healthplan
+    here = os.path.dirname(os.path.abspath(__file__))
+    ds = healthplan.load(os.path.join(here, "..", "..", "..", "tests", "data", "rollup.json"))
+    assert ds.rollup() == 8
+    # C1: 100 + 50 beds, 10000 + 40000 people: 150 / 50000 × 1000 = 3 beds per 1000
+    o = ds.observation("C1", "beds_per_1000", 2020)
+    assert abs(o.value - 3.0) < 1e-12
+    assert o.status == "derived"
+    assert ds.rollup() == 0
