@@ -8,6 +8,7 @@
 #ifndef HP_DATASET_INTERNAL_H
 #define HP_DATASET_INTERNAL_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "healthplan.h"
@@ -244,8 +245,27 @@ int hp__warn(hp_dataset *st, const char *file, int line, int column, const char 
 const hp__series *hp__series_find(const hp_dataset *ds, uint32_t region, uint32_t indicator);
 /* Index (into the store) of the observation of `year`, or -1. */
 long hp__series_year(const hp_dataset *ds, const hp__series *s, int year);
-/* Index of the latest numeric observation at or before `year`, or -1. */
-long hp__series_latest(const hp_dataset *ds, const hp__series *s, int year);
+/* Index of the latest numeric observation at or before `year`, or -1 (gaps and verdicts,
+ * which carry no number, are skipped). Inline: evaluation calls it for every target. */
+static inline long hp__series_latest(const hp_dataset *ds, const hp__series *s, int year)
+{
+    const int16_t *y = ds->obs.year + s->start;
+    size_t lo = 0, hi = s->count;
+    while (lo < hi) { /* first index with y > year */
+        size_t mid = (lo + hi) / 2;
+        if (y[mid] <= year)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    while (lo > 0) {
+        size_t i = s->start + --lo;
+        if (!isnan(ds->obs.value[i]))
+            return (long)i;
+    }
+    return -1;
+}
+
 void hp__obs_fill(const hp_dataset *ds, const hp__series *s, size_t i, hp_observation *out);
 
 /* Merge the staged observations with the base's into new arrays (observation.c). */

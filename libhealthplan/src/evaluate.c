@@ -213,28 +213,13 @@ static obs obs_exact(const ctx *c, const hp__series *s, int year)
 static obs obs_latest(const ctx *c, const hp__series *s, int year)
 {
     obs o = {0, NAN, HP_VERDICT_NONE, 0};
-    if (!s)
+    /* gaps and verdicts carry no number (NaN), so the store's lookup skips them already */
+    long i = s ? hp__series_latest(c->ds, s, year) : -1;
+    if (i < 0)
         return o;
-    const int16_t *y = c->ds->obs.year + s->start;
-    size_t lo = 0, hi = s->count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (y[mid] <= year)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    while (lo > 0) {
-        size_t i = s->start + --lo;
-        uint8_t f = c->ds->obs.flags[i];
-        if (HP_FLAG_STATUS(f) == HP_OBS_MISSING || HP_FLAG_VERDICT(f) != HP_VERDICT_NONE)
-            continue;
-        o.year = c->ds->obs.year[i];
-        o.value = c->ds->obs.value[i];
-        o.verdict = HP_FLAG_VERDICT(f);
-        o.found = 1;
-        return o;
-    }
+    o.year = c->ds->obs.year[i];
+    o.value = c->ds->obs.value[i];
+    o.found = 1;
     return o;
 }
 

@@ -307,24 +307,6 @@ long hp__series_year(const hp_dataset *ds, const hp__series *s, int year)
     return lo < s->count && y[lo] == year ? (long)(s->start + lo) : -1;
 }
 
-long hp__series_latest(const hp_dataset *ds, const hp__series *s, int year)
-{
-    const int16_t *y = ds->obs.year + s->start;
-    size_t lo = 0, hi = s->count;
-    while (lo < hi) { /* first index with y > year */
-        size_t mid = (lo + hi) / 2;
-        if (y[mid] <= year)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    while (lo > 0) {
-        size_t i = s->start + --lo;
-        if (!isnan(ds->obs.value[i]))
-            return (long)i;
-    }
-    return -1;
-}
 
 void hp__obs_fill(const hp_dataset *ds, const hp__series *s, size_t i, hp_observation *out)
 {
