@@ -1342,11 +1342,10 @@ static void kv_num(hp_buf *b, const char *key, double v, int *first)
     *first = 0;
 }
 
-static void write_records(hp_buf *b, const char *name, size_t n, int *any)
+/* The opening of one array of records. */
+static void write_records(hp_buf *b, const char *name)
 {
     hp__buf_printf(b, ",\n \"%s\": [", name);
-    (void)n;
-    *any = 0;
 }
 
 int hp_dataset_save_json_buffer(const hp_dataset *ds, char **out, size_t *len)
@@ -1354,11 +1353,11 @@ int hp_dataset_save_json_buffer(const hp_dataset *ds, char **out, size_t *len)
     if (!ds || !out)
         return hp__fail(HP_EINVAL, "hp_dataset_save_json_buffer: NULL argument");
     hp_buf b;
-    int any, first;
+    int first;
     hp__buf_init(&b);
     hp__buf_puts(&b, "{\"format\": \"" FORMAT_NAME "\"");
 
-    write_records(&b, "regions", ds->regions.n, &any);
+    write_records(&b, "regions");
     for (size_t i = 0; i < ds->regions.n; i++) {
         const hp_region *r = ds->regions.items[i];
         hp__buf_puts(&b, i ? ",\n  {" : "\n  {");
@@ -1373,7 +1372,7 @@ int hp_dataset_save_json_buffer(const hp_dataset *ds, char **out, size_t *len)
     }
     hp__buf_puts(&b, "]");
 
-    write_records(&b, "indicators", ds->indicators.n, &any);
+    write_records(&b, "indicators");
     for (size_t i = 0; i < ds->indicators.n; i++) {
         const hp_indicator *r = ds->indicators.items[i];
         hp__buf_puts(&b, i ? ",\n  {" : "\n  {");
@@ -1408,7 +1407,7 @@ int hp_dataset_save_json_buffer(const hp_dataset *ds, char **out, size_t *len)
     }
     hp__buf_puts(&b, "]");
 
-    write_records(&b, "plans", ds->plans.n, &any);
+    write_records(&b, "plans");
     for (size_t i = 0; i < ds->plans.n; i++) {
         const hp_plan *r = ds->plans.items[i];
         hp__buf_puts(&b, i ? ",\n  {" : "\n  {");
@@ -1427,7 +1426,7 @@ int hp_dataset_save_json_buffer(const hp_dataset *ds, char **out, size_t *len)
     }
     hp__buf_puts(&b, "]");
 
-    write_records(&b, "targets", ds->targets.n, &any);
+    write_records(&b, "targets");
     for (size_t i = 0; i < ds->targets.n; i++) {
         const hp_target *r = ds->targets.items[i];
         hp__buf_puts(&b, i ? ",\n  {" : "\n  {");
@@ -1464,7 +1463,7 @@ int hp_dataset_save_json_buffer(const hp_dataset *ds, char **out, size_t *len)
     }
     hp__buf_puts(&b, "]");
 
-    write_records(&b, "observations", ds->obs.n, &any);
+    write_records(&b, "observations");
     size_t count = 0;
     for (size_t si = 0; si < ds->obs.nseries; si++) {
         const hp__series *se = &ds->obs.series[si];
